@@ -1,0 +1,87 @@
+"""Métriques : EM et F1 de SQuAD (normalisation officielle, v1.1 et v2.0), exactitude pour la NLI.
+
+Les fonctions reproduisent les scripts d'évaluation officiels de SQuAD : une prédiction est comparée à
+chacune des réponses de référence et garde le meilleur score.
+"""
+
+import re
+import string
+import warnings
+from collections import Counter
+
+_ARTICLES = re.compile(r"\b(a|an|the)\b")
+_PUNCTUATION = set(string.punctuation)
+
+
+def normalize_answer(text):
+    """Normalisation officielle : minuscules, sans ponctuation ni articles (a, an, the), espaces réduits."""
+    text = "".join(ch for ch in text.lower() if ch not in _PUNCTUATION)
+    return " ".join(_ARTICLES.sub(" ", text).split())
+
+
+def exact_match(prediction, reference):
+    """1 si les deux réponses sont identiques après normalisation, 0 sinon."""
+    return int(normalize_answer(prediction) == normalize_answer(reference))
+
+
+def f1(prediction, reference, version_2=False):
+    """F1 sur les mots communs (normalisés) entre prédiction et référence, entre 0 et 1.
+
+    En v2.0, une réponse vide (« pas de réponse ») vaut 1 face à une référence vide, 0 sinon.
+    """
+    predicted = normalize_answer(prediction).split()
+    gold = normalize_answer(reference).split()
+    if version_2 and not (predicted and gold):
+        return int(predicted == gold)
+    common = sum((Counter(predicted) & Counter(gold)).values())
+    if common == 0:
+        return 0
+    precision, recall = common / len(predicted), common / len(gold)
+    return 2 * precision * recall / (precision + recall)
+
+
+def _gold_answers(answers, version_2):
+    texts = answers["text"]
+    if not version_2:
+        return texts
+    # v2.0 : les références vides après normalisation sont ignorées ; sans référence, la bonne réponse est ""
+    return [text for text in texts if normalize_answer(text)] or [""]
+
+
+def _mean(scores, ids):
+    return 100.0 * sum(scores[i] for i in ids) / len(ids)
+
+
+def squad_scores(predictions, references, version_2=False):
+    """EM et F1 (de 0 à 100) de ``predictions`` (``{id: texte}``) sur ``references`` (``id``, ``answers``).
+
+    En v2.0 (``version_2=True``), ajoute les scores séparés des questions avec réponse (``HasAns_*``) et
+    sans réponse (``NoAns_*``). Une question sans prédiction compte comme une réponse vide.
+    """
+    exact, f1s, has_answer = {}, {}, {}
+    missing = [ref["id"] for ref in references if ref["id"] not in predictions]
+    if missing:
+        warnings.warn(f"{len(missing)} question(s) sans prédiction (par exemple « {missing[0]} ») : "
+                      "comptées comme une réponse vide.", stacklevel=2)
+    for ref in references:
+        qid, prediction = ref["id"], predictions.get(ref["id"], "")
+        gold = _gold_answers(ref["answers"], version_2)
+        exact[qid] = max(exact_match(prediction, answer) for answer in gold)
+        f1s[qid] = max(f1(prediction, answer, version_2) for answer in gold)
+        has_answer[qid] = bool(ref["answers"]["text"])
+    scores = {"exact_match": _mean(exact, exact.keys()), "f1": _mean(f1s, f1s.keys()), "total": len(exact)}
+    if version_2:
+        for prefix, wanted in (("HasAns", True), ("NoAns", False)):
+            ids = [qid for qid, has in has_answer.items() if has == wanted]
+            if ids:
+                scores.update({f"{prefix}_exact_match": _mean(exact, ids), f"{prefix}_f1": _mean(f1s, ids),
+                               f"{prefix}_total": len(ids)})
+    return scores
+
+
+def accuracy(predictions, labels):
+    """Part (de 0 à 1) des prédictions égales à l'étiquette ; les étiquettes -1 (sans référence) sont ignorées."""
+    pairs = [(p, y) for p, y in zip(predictions, labels, strict=True) if y != -1]
+    if not pairs:
+        raise ValueError("Aucune étiquette valide (toutes valent -1) : impossible de calculer l'exactitude.")
+    return sum(p == y for p, y in pairs) / len(pairs)

@@ -1,0 +1,79 @@
+"""Visualisations des leçons : tableau des tokens, réponses surlignées, fenêtres, courbes d'entraînement."""
+
+from html import escape
+
+from IPython.display import HTML
+
+ANSWER_COLOR = "#ffd54f"
+COLORS = ("#90caf9", "#a5d6a7", "#f48fb1", "#ce93d8", "#ffcc80", "#80deea")
+
+
+def token_table(tokens, offsets, sequence_ids, answer=None, columns=4):
+    """Tableau HTML (position, token, décalages, ``sequence_id``) ; les tokens de ``answer=(début, fin)`` sont surlignés.
+
+    Les lignes sont réparties en ``columns`` colonnes pour tenir à l'écran.
+    """
+    cells = []
+    for i, (token, offset, sequence) in enumerate(zip(tokens, offsets, sequence_ids)):
+        in_answer = answer is not None and answer[0] <= i <= answer[1]
+        style = f' style="background:{ANSWER_COLOR};font-weight:bold"' if in_answer else ""
+        offset_text = "—" if offset is None else f"[{offset[0]}, {offset[1]})"
+        sequence_text = "None" if sequence is None else str(sequence)
+        cells.append(f"<td{style}>{i}</td><td{style}><code>{escape(token)}</code></td>"
+                     f"<td{style}>{offset_text}</td><td{style}>{sequence_text}</td>")
+    rows_per_column = -(-len(cells) // columns)
+    header = "<th>n°</th><th>token</th><th>décalages</th><th>seq.</th>" * columns
+    body = "".join(
+        "<tr>" + "".join(cells[c * rows_per_column + r] if c * rows_per_column + r < len(cells) else "<td></td>" * 4
+                         for c in range(columns)) + "</tr>"
+        for r in range(rows_per_column))
+    return HTML(f'<table style="font-size:85%"><tr>{header}</tr>{body}</table>')
+
+
+def highlight(text, spans):
+    """Texte HTML avec des spans surlignés : ``spans`` associe une légende à ``(début_car, fin_car)``.
+
+    Sert à montrer la réponse attendue et la réponse prédite dans le même contexte.
+    """
+    marks = sorted(((start, end, label, COLORS[i % len(COLORS)] if i else ANSWER_COLOR)
+                    for i, (label, (start, end)) in enumerate(spans.items())), key=lambda mark: mark[0])
+    html, position = [], 0
+    for start, end, label, color in marks:
+        if start < position:  # spans qui se chevauchent : on n'en surligne que le premier
+            continue
+        html.append(escape(text[position:start]))
+        html.append(f'<mark title="{escape(label)}" style="background:{color}">{escape(text[start:end])}</mark>')
+        position = end
+    html.append(escape(text[position:]))
+    legend = " ".join(f'<mark style="background:{color}">{escape(label)}</mark>'
+                      for _, _, label, color in marks)
+    return HTML(f"<p>{legend}</p><p style='line-height:1.6'>{''.join(html)}</p>")
+
+
+def window_ranges(offset_mapping):
+    """Intervalle de caractères ``(début, fin)`` du contexte couvert par chaque fenêtre (décalages ``None`` hors contexte)."""
+    ranges = []
+    for offsets in offset_mapping:
+        context = [offset for offset in offsets if offset is not None]
+        ranges.append((context[0][0], context[-1][1]))
+    return ranges
+
+
+def windows_figure(context_length, ranges, answer=None, labels=None):
+    """Figure matplotlib : une barre par fenêtre sur l'axe des caractères du contexte, la réponse en jaune."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 0.5 + 0.45 * len(ranges)))
+    for i, (start, end) in enumerate(ranges):
+        ax.barh(i, end - start, left=start, color=COLORS[i % len(COLORS)], edgecolor="black")
+        if labels:
+            ax.text(end + context_length * 0.01, i, labels[i], va="center", fontsize=9)
+    if answer is not None:
+        ax.axvspan(*answer, color=ANSWER_COLOR, alpha=0.8, label="réponse")
+        ax.legend(loc="lower right")
+    ax.set_xlim(0, context_length * 1.25)
+    ax.set_yticks(range(len(ranges)), [f"fenêtre {i}" for i in range(len(ranges))])
+    ax.invert_yaxis()
+    ax.set_xlabel("position dans le contexte (caractères)")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,134 @@
+"""Les échantillons embarqués : schéma exact du hub, tailles et variété demandées, réponses alignées."""
+
+import re
+from collections import Counter
+
+import pytest
+from datasets import ClassLabel, Features, List, Value
+
+from course_utils import data, get_profile
+
+S = Value("string")
+HUB_SQUAD = Features({"id": S, "title": S, "context": S, "question": S,
+                      "answers": {"text": List(S), "answer_start": List(Value("int32"))}})
+HUB_SNLI = Features({"premise": S, "hypothesis": S,
+                     "label": ClassLabel(names=["entailment", "neutral", "contradiction"])})
+HUB_TRIVIA = Features({
+    "question": S, "question_id": S, "question_source": S,
+    "entity_pages": {"doc_source": List(S), "filename": List(S), "title": List(S), "wiki_context": List(S)},
+    "search_results": {"description": List(S), "filename": List(S), "rank": List(Value("int32")),
+                       "title": List(S), "url": List(S), "search_context": List(S)},
+    "answer": {"aliases": List(S), "normalized_aliases": List(S), "matched_wiki_entity_name": S,
+               "normalized_matched_wiki_entity_name": S, "normalized_value": S, "type": S, "value": S},
+})
+
+
+@pytest.fixture(scope="module")
+def squad(local):
+    return data.load_squad(local)
+
+
+@pytest.fixture(scope="module")
+def squad_v2(local):
+    return data.load_squad(local, version=2)
+
+
+def test_squad_schema_and_sizes(squad):
+    assert set(squad) == {"train", "validation"}
+    assert all(split.features == HUB_SQUAD for split in squad.values())
+    assert squad["train"].num_rows >= 600 and squad["validation"].num_rows >= 200
+    contexts = {split: set(squad[split]["context"]) for split in squad}
+    assert len(contexts["train"] | contexts["validation"]) >= 120
+    assert not contexts["train"] & contexts["validation"]  # comme SQuAD : des articles distincts
+
+
+def test_every_answer_start_points_at_its_text(squad, squad_v2):
+    for dataset in (*squad.values(), *squad_v2.values()):
+        for row in dataset:
+            for text, start in zip(row["answers"]["text"], row["answers"]["answer_start"]):
+                assert text and row["context"][start:start + len(text)] == text, row["id"]
+            assert row["question"].strip() and row["context"] == row["context"].strip()
+
+
+def test_answer_counts_like_official_splits(squad):
+    assert {len(a["text"]) for a in squad["train"]["answers"]} == {1}
+    assert set(Counter(len(a["text"]) for a in squad["validation"]["answers"])) == {2, 3}
+
+
+def test_answer_variety(squad):
+    answers = [a["text"][0] for a in squad["train"]["answers"]]
+    assert sum(bool(re.fullmatch(r"\d{3,4}", a)) for a in answers) >= 20  # années
+    assert sum(bool(re.search(r"\d", a)) and not re.fullmatch(r"\d{4}", a) for a in answers) >= 30  # nombres
+    assert sum(len(a.split()) >= 5 for a in answers) >= 30  # groupes de mots longs
+    assert sum(a[0].isupper() for a in answers) >= 200  # noms propres, lieux
+
+
+def test_long_contexts(squad, tokenizer):
+    rows = {row["context"]: row for split in squad.values() for row in split}.values()
+    long_rows = [r for r in rows if len(tokenizer(r["question"], r["context"])["input_ids"]) > 384]
+    assert len(long_rows) >= 15
+
+
+def test_squad_v2_adds_unanswerable_questions(squad, squad_v2):
+    for split in squad:
+        v2 = squad_v2[split]
+        answerable = v2.filter(lambda row: len(row["answers"]["text"]) > 0)
+        assert answerable["id"] == squad[split]["id"]
+    unanswerable = sum(len(a["text"]) == 0 for split in squad_v2.values() for a in split["answers"])
+    assert unanswerable >= 150
+    assert all(split.features == HUB_SQUAD for split in squad_v2.values())
+
+
+def test_snli(local):
+    snli = data.load_snli(local)
+    assert snli["train"].features == HUB_SNLI
+    assert snli["train"].num_rows >= 600 and snli["validation"].num_rows >= 150
+    for split in snli.values():
+        counts = Counter(split["label"])
+        assert counts[0] == counts[1] == counts[2] and 0 < counts[-1] < 10
+
+
+def test_trivia_qa(local):
+    trivia = data.load_trivia_qa(local)
+    rows = [row for split in trivia.values() for row in split]
+    assert trivia["train"].features == HUB_TRIVIA and len(rows) >= 30
+    for row in rows:
+        assert len(set(map(len, row["entity_pages"].values()))) == 1
+        assert len(set(map(len, row["search_results"].values()))) == 1
+        assert row["answer"]["value"] in row["answer"]["aliases"]
+
+    def in_evidence(row):
+        evidence = " ".join(row["entity_pages"]["wiki_context"] + row["search_results"]["search_context"]).lower()
+        return any(alias.lower() in evidence for alias in row["answer"]["aliases"])
+
+    found = sum(map(in_evidence, rows))
+    assert 0 < found < len(rows)
+    assert {"WikipediaEntity", "Numerical", "FreeForm"} <= {row["answer"]["type"] for row in rows}
+
+
+def test_triplets_and_quora(local):
+    triplets = data.load_trivia_triplets(local)["train"]
+    assert triplets.num_rows >= 100 and triplets.column_names == ["anchor", "positive", "negative"]
+    quora = data.load_quora(local)["train"]
+    assert quora.num_rows >= 100 and quora.column_names == ["question", "answer"]
+    assert Counter(quora["question"]).most_common(1)[0][1] > 1  # des questions répétées
+    assert sum("http" in answer for answer in quora["answer"]) >= 10  # des réponses à nettoyer
+    assert max(map(len, quora["answer"])) > 4000
+
+
+def test_smoke_profile_keeps_a_few_dozen_examples(smoke):
+    squad = data.load_squad(smoke)
+    assert squad["train"].num_rows == smoke.train_examples
+    assert squad["validation"].num_rows == smoke.eval_examples
+
+
+def test_unknown_squad_version(local):
+    with pytest.raises(ValueError, match="version=1 ou version=2"):
+        data.load_squad(local, version=3)
+
+
+def test_hub_offline_gives_french_error(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    with pytest.raises(ValueError, match="Impossible de charger « rajpurkar/squad ».*profil « local »"):
+        data.load_squad(get_profile("full"))

@@ -1,0 +1,51 @@
+import os
+
+import pytest
+
+from course_utils import get_profile, setup_notebook
+from course_utils.notebook import OFFLINE_VARIABLES
+from course_utils.profiles import embedded_model_path
+
+
+def test_profile_from_argument_then_environment(monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "smoke")
+    assert get_profile().name == "smoke"
+    assert get_profile("local").name == "local"
+
+
+def test_default_profile_depends_on_cuda(monkeypatch):
+    import torch
+
+    monkeypatch.delenv("COURSE_PROFILE", raising=False)
+    expected = "full" if torch.cuda.is_available() else "local"
+    assert get_profile().name == expected
+
+
+def test_unknown_profile_french_error():
+    with pytest.raises(ValueError, match="Profil inconnu : « gpu ».*smoke, local, full"):
+        get_profile("gpu")
+
+
+def test_embedded_profiles_use_packaged_model_and_full_uses_hub():
+    for name in ("smoke", "local"):
+        profile = get_profile(name)
+        assert profile.offline and profile.qa_model == embedded_model_path()
+        assert os.path.exists(os.path.join(profile.qa_model, "model.safetensors"))
+    full = get_profile("full")
+    assert not full.offline and full.qa_model == "distilbert-base-uncased" and full.nli_model == "roberta-base"
+    assert (full.max_length, full.stride) == (384, 128) and full.train_examples is None
+
+
+def test_smoke_is_small_and_local_trains_for_real():
+    smoke, local = get_profile("smoke"), get_profile("local")
+    assert smoke.train_examples <= 64 and 0 < smoke.max_steps <= 10
+    assert local.train_examples is None and local.max_steps == -1 and local.epochs >= 2
+
+
+def test_setup_notebook_sets_offline_and_reports_in_french(monkeypatch, capsys):
+    for variable in OFFLINE_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+    setup_notebook(get_profile("smoke"))
+    assert all(os.environ[variable] == "1" for variable in OFFLINE_VARIABLES)
+    out = capsys.readouterr().out
+    assert "Profil « smoke »" in out and "Calcul sur : CPU" in out and "hors ligne" in out
