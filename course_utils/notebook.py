@@ -1,5 +1,6 @@
 """Mise en route d'un notebook : graines, mode hors ligne, rapport des versions et du matériel."""
 
+import logging
 import os
 import platform
 
@@ -25,6 +26,9 @@ def setup_notebook(profile, seed=42):
         for variable in OFFLINE_VARIABLES:
             os.environ[variable] = "1"
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # Sur un CPU avec AVX512-BF16, bitsandbytes tente de télécharger un noyau 4 bits optionnel et, hors
+    # ligne, le signale avant de prendre son noyau intégré : message sans conséquence, on le tait.
+    logging.getLogger("bitsandbytes.backends.cpu.ops").setLevel(logging.ERROR)
 
     import datasets
     import torch

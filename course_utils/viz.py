@@ -70,10 +70,64 @@ def windows_figure(context_length, ranges, answer=None, labels=None):
             ax.text(end + context_length * 0.01, i, labels[i], va="center", fontsize=9)
     if answer is not None:
         ax.axvspan(*answer, color=ANSWER_COLOR, alpha=0.8, label="réponse")
-        ax.legend(loc="lower right")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_xlim(0, context_length * 1.25)
     ax.set_yticks(range(len(ranges)), [f"fenêtre {i}" for i in range(len(ranges))])
     ax.invert_yaxis()
     ax.set_xlabel("position dans le contexte (caractères)")
     fig.tight_layout()
     return fig
+
+
+def training_curves(log_history):
+    """Figure matplotlib des courbes d'un entraînement, lues dans ``trainer.state.log_history``.
+
+    Perte d'entraînement par pas (et taux d'apprentissage), perte de validation à chaque évaluation.
+    """
+    import matplotlib.pyplot as plt
+
+    train = [(log["step"], log["loss"]) for log in log_history if "loss" in log]
+    evaluation = [(log["step"], log["eval_loss"]) for log in log_history if "eval_loss" in log]
+    rates = [(log["step"], log["learning_rate"]) for log in log_history if "learning_rate" in log]
+    fig, (ax_loss, ax_rate) = plt.subplots(1, 2, figsize=(11, 3.5))
+    if train:
+        ax_loss.plot(*zip(*train), label="entraînement")
+    if evaluation:
+        ax_loss.plot(*zip(*evaluation), "o-", label="validation")
+    ax_loss.set(xlabel="pas d'optimisation", ylabel="perte", title="Perte (entropie croisée début + fin)")
+    ax_loss.legend()
+    if rates:
+        ax_rate.plot(*zip(*rates))
+    ax_rate.set(xlabel="pas d'optimisation", ylabel="taux", title="Taux d'apprentissage")
+    fig.tight_layout()
+    return fig
+
+
+def qa_widget(answer_question, context="", question=""):
+    """Petit formulaire ipywidgets : contexte + question -> réponse surlignée et score.
+
+    ``answer_question(question, context)`` renvoie un dict comme le *pipeline* ``question-answering`` de
+    transformers : ``answer``, ``score``, ``start``, ``end``.
+    """
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    context_box = widgets.Textarea(value=context, description="Contexte", layout={"width": "95%", "height": "120px"})
+    question_box = widgets.Text(value=question, description="Question", layout={"width": "95%"})
+    button = widgets.Button(description="Répondre", button_style="primary")
+    output = widgets.Output()
+
+    def on_click(_):
+        output.clear_output()
+        with output:
+            if not question_box.value.strip() or not context_box.value.strip():
+                print("Écrivez un contexte et une question.")
+                return
+            result = answer_question(question=question_box.value, context=context_box.value)
+            display(highlight(context_box.value, {f"réponse (score {result['score']:.2f})":
+                                                  (result["start"], result["end"])}))
+
+    button.on_click(on_click)
+    form = widgets.VBox([context_box, question_box, button, output])
+    on_click(None)
+    return form

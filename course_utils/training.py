@@ -1,0 +1,98 @@
+"""Entraînement et évaluation : arguments du ``Trainer``, prédiction des logits, scores EM/F1 de SQuAD."""
+
+import os
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .metrics import squad_scores
+from .postprocess import postprocess_predictions
+from .spans import prepare_eval_features
+
+QA_LABELS = ["start_positions", "end_positions"]
+
+
+def mixed_precision():
+    """``(bf16, fp16)`` : bf16 sur un GPU qui le supporte (Ampere et plus), sinon fp16 sur GPU, rien sur CPU."""
+    if not torch.cuda.is_available():
+        return False, False
+    bf16 = torch.cuda.is_bf16_supported()
+    return bf16, not bf16
+
+
+def training_arguments(profile, output_dir, **overrides):
+    """``TrainingArguments`` du profil, avec l'API de transformers 5 ; ``overrides`` remplace n'importe quel champ.
+
+    Les journaux TensorBoard vont dans ``<output_dir>/runs`` (variable ``TENSORBOARD_LOGGING_DIR``, qui
+    remplace l'ancien argument ``logging_dir``) et un point de contrôle est gardé à chaque époque pour
+    pouvoir reprendre un entraînement interrompu.
+    """
+    from transformers import TrainingArguments
+
+    os.environ["TENSORBOARD_LOGGING_DIR"] = str(Path(output_dir) / "runs")
+    bf16, fp16 = mixed_precision()
+    arguments = dict(
+        output_dir=str(output_dir),
+        eval_strategy="epoch",
+        save_strategy="epoch",
+        save_total_limit=2,
+        logging_strategy="steps",
+        logging_steps=1 if profile.max_steps > 0 else 10,
+        report_to="tensorboard",
+        learning_rate=profile.learning_rate,
+        per_device_train_batch_size=profile.batch_size,
+        per_device_eval_batch_size=2 * profile.batch_size,
+        num_train_epochs=profile.epochs,
+        max_steps=profile.max_steps,
+        warmup_steps=0.1,
+        weight_decay=0.01,
+        label_names=QA_LABELS,
+        bf16=bf16,
+        fp16=fp16,
+        seed=42,
+    )
+    arguments.update(overrides)
+    return TrainingArguments(**arguments)
+
+
+def predict_logits(model, features, tokenizer, batch_size=32):
+    """Logits de début et de fin de chaque fenêtre (listes de tableaux numpy, une entrée par fenêtre)."""
+    from transformers import DataCollatorWithPadding
+
+    collator = DataCollatorWithPadding(tokenizer)
+    inputs = features.select_columns([name for name in tokenizer.model_input_names if name in features.column_names])
+    device = next(model.parameters()).device
+    model.eval()
+    starts, ends = [], []
+    with torch.inference_mode():
+        for first in range(0, len(inputs), batch_size):
+            batch = collator(list(inputs.select(range(first, min(first + batch_size, len(inputs))))))
+            output = model(**{key: value.to(device) for key, value in batch.items()})
+            lengths = batch["attention_mask"].sum(dim=1).tolist()
+            for start, end, length in zip(output.start_logits.float().cpu().numpy(),
+                                          output.end_logits.float().cpu().numpy(), lengths):
+                starts.append(start[:length])
+                ends.append(end[:length])
+    return starts, ends
+
+
+def evaluate_squad(model, tokenizer, examples, profile, version_2=False, batch_size=32):
+    """EM et F1 du modèle sur ``examples`` (la méthode de SQuAD) ; renvoie ``(scores, prédictions)``.
+
+    Fenêtres d'évaluation -> logits -> post-traitement (n meilleurs spans, longueur maximale, jamais la
+    question) -> normalisation officielle -> EM/F1.
+    """
+    features = examples.map(prepare_eval_features, batched=True, remove_columns=examples.column_names,
+                            fn_kwargs={"tokenizer": tokenizer, "max_length": profile.max_length,
+                                       "stride": profile.stride},
+                            desc="Fenêtres d'évaluation")
+    starts, ends = predict_logits(model, features, tokenizer, batch_size)
+    predictions = postprocess_predictions(examples, features, starts, ends, version_2=version_2)
+    return squad_scores(predictions, examples, version_2=version_2), predictions
+
+
+def count_parameters(model):
+    """``(entraînables, total)`` : nombre de paramètres que l'optimiseur met à jour, et nombre total."""
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    return trainable, sum(p.numel() for p in model.parameters())

@@ -1,0 +1,45 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+from course_utils.viz import highlight, qa_widget, token_table, training_curves, window_ranges, windows_figure
+
+
+def test_token_table_highlights_answer_and_escapes():
+    html = token_table(["[CLS]", "<b>", "paris"], [(0, 0), None, (0, 5)], [None, 0, 1], answer=(2, 2), columns=2).data
+    assert "&lt;b&gt;" in html and "—" in html and "[0, 5)" in html
+    assert html.count("font-weight:bold") == 4  # les 4 cellules de la ligne du token « paris »
+
+
+def test_highlight_marks_spans_in_order():
+    html = highlight("Paris is in France.", {"attendue": (12, 18), "prédite": (0, 5)}).data
+    assert html.index(">Paris</mark>") < html.index(">France</mark>")
+    assert "attendue" in html and "prédite" in html
+
+
+def test_window_ranges_and_figure():
+    offsets = [[None, (0, 5), (6, 10), None], [None, (6, 10), (11, 20), None]]
+    ranges = window_ranges(offsets)
+    assert ranges == [(0, 10), (6, 20)]
+    fig = windows_figure(20, ranges, answer=(11, 20), labels=["CLS", "réponse"])
+    assert len(fig.axes[0].patches) == 3  # deux barres et la zone de la réponse
+
+
+def test_training_curves_reads_log_history():
+    history = [{"loss": 5.0, "learning_rate": 1e-4, "step": 10}, {"loss": 3.0, "learning_rate": 5e-5, "step": 20},
+               {"eval_loss": 3.5, "step": 20}]
+    fig = training_curves(history)
+    loss_axis = fig.axes[0]
+    assert [len(line.get_xdata()) for line in loss_axis.lines] == [2, 1]
+
+
+def test_qa_widget_answers_with_given_function():
+    calls = []
+
+    def answer(question, context):
+        calls.append((question, context))
+        return {"answer": "France", "score": 0.9, "start": 12, "end": 18}
+
+    form = qa_widget(answer, "Paris is in France.", "Where is Paris?")
+    assert calls == [("Where is Paris?", "Paris is in France.")]
+    assert form.children[2].description == "Répondre"
