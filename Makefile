@@ -20,11 +20,13 @@ $(VENV)/.installed: pyproject.toml
 test: $(VENV)/.installed
 	$(OFFLINE) COURSE_PROFILE=smoke $(PY) -m pytest tests
 	$(OFFLINE) COURSE_PROFILE=smoke $(PY) -m course_utils.exercises --check
-	$(OFFLINE) COURSE_PROFILE=smoke $(PY) -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks solutions
+	$(OFFLINE) COURSE_PROFILE=smoke COURSE_BUILD_DIR=$(CURDIR)/build/smoke $(PY) -m pytest --nbval-lax \
+		--nbval-current-env -p no:cacheprovider notebooks solutions
 
 course: $(VENV)/.installed
 	mkdir -p build
-	$(OFFLINE) COURSE_PROFILE=$${COURSE_PROFILE:-local} $(PY) -m jupyter nbconvert --to notebook --execute \
+	$(OFFLINE) COURSE_PROFILE=$${COURSE_PROFILE:-local} COURSE_BUILD_DIR=$(CURDIR)/build $(PY) -m jupyter nbconvert \
+		--to notebook --execute \
 		--ExecutePreprocessor.timeout=3600 --output-dir build $(NOTEBOOKS)
 
 bench: $(VENV)/.installed

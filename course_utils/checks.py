@@ -38,6 +38,8 @@ def run_cases(function, cases):
 
 
 def _same(result, expected):
+    if isinstance(expected, float):
+        return isinstance(result, (int, float)) and abs(result - expected) < 1e-6
     if isinstance(expected, tuple):
         return isinstance(result, (tuple, list)) and tuple(int(x) for x in result) == expected
     return result == expected
@@ -90,3 +92,66 @@ LABEL_SPAN_CASES = [
 def verifier_label_span(label_span):
     """Vérifie une fonction ``label_span(offsets, sequence_ids, start_char, end_char, cls_index=0)`` d'étudiant."""
     run_cases(label_span, LABEL_SPAN_CASES)
+
+
+# --- Post-traitement d'une fenêtre : meilleur span -> texte ---
+# Fenêtre : « [CLS] who ? [SEP] marie curie won in 1911 . [SEP] » ; contexte « Marie Curie won in 1911. »
+_PP_CONTEXT = "Marie Curie won in 1911."
+_PP_OFFSETS = [None, None, None, None, (0, 5), (6, 11), (12, 15), (16, 18), (19, 23), (23, 24), None]
+
+
+def _logits(**peaks):
+    """11 logits nuls sauf aux positions données : ``_logits(p4=3.0)``."""
+    values = [0.0] * len(_PP_OFFSETS)
+    for name, value in peaks.items():
+        values[int(name[1:])] = value
+    return values
+
+
+def _pp(start, end, **options):
+    return {"start_logits": start, "end_logits": end, "offsets": _PP_OFFSETS, "context": _PP_CONTEXT, **options}
+
+
+BEST_SPAN_CASES = [
+    Case("le cas simple : meilleur début et meilleure fin", _pp(_logits(p4=5), _logits(p5=5)), "Marie Curie",
+         "additionnez le logit de début et le logit de fin, et gardez le couple de plus grand score ; "
+         "le texte se lit dans le contexte avec les décalages."),
+    Case("la fin la plus probable est avant le début", _pp(_logits(p8=6, p4=1), _logits(p5=7, p8=3)), "1911",
+         "un span dont la fin précède le début est impossible : écartez-le et prenez le meilleur span valide."),
+    Case("le meilleur score tombe sur la question ou [CLS]", _pp(_logits(p0=9, p2=8, p6=3), _logits(p0=9, p2=8, p6=2)),
+         "won", "les tokens dont le décalage vaut None (question, tokens spéciaux) ne sont jamais une réponse."),
+    Case("span trop long", _pp(_logits(p4=4, p7=3), _logits(p9=5, p7=3), max_answer_length=2), "in",
+         "un span de fin - début + 1 tokens au-delà de max_answer_length est écarté."),
+    Case("seuls les n meilleurs débuts et fins sont essayés (ici, aucun couple valide)",
+         _pp(_logits(p8=3, p6=2), _logits(p5=4, p6=1), n_best=1), "",
+         "ne combinez que les n_best meilleurs débuts avec les n_best meilleures fins ; si aucun couple "
+         "n'est valide, renvoyez la chaîne vide."),
+    Case("logits plus longs que la fenêtre (remplissage du lot)", _pp(_logits(p7=4) + [9.0, 9.0], _logits(p8=4) + [9.0, 9.0]),
+         "in 1911", "les positions au-delà de len(offsets) viennent du remplissage du lot : ignorez-les."),
+]
+
+
+def verifier_best_span(best_span):
+    """Vérifie ``best_span(start_logits, end_logits, offsets, context, n_best=20, max_answer_length=30)``."""
+    run_cases(best_span, BEST_SPAN_CASES)
+
+
+F1_CASES = [
+    Case("réponses identiques", {"prediction": "Denver Broncos", "reference": "Denver Broncos"}, 1.0,
+         "deux réponses identiques ont un F1 de 1."),
+    Case("normalisation : casse, articles, ponctuation", {"prediction": "the Denver Broncos!", "reference": "denver broncos"},
+         1.0, "normalisez d'abord : minuscules, sans ponctuation, sans les articles a/an/the, espaces réduits."),
+    Case("recouvrement partiel", {"prediction": "Denver Broncos won", "reference": "Denver Broncos"}, 0.8,
+         "précision = communs / mots prédits, rappel = communs / mots attendus, F1 = 2PR / (P + R)."),
+    Case("aucun mot commun", {"prediction": "Carolina Panthers", "reference": "Denver Broncos"}, 0.0,
+         "sans mot commun, le F1 vaut 0 (attention à la division par zéro)."),
+    Case("mots répétés", {"prediction": "new new york", "reference": "new york"}, 0.8,
+         "un mot compte autant de fois qu'il apparaît des deux côtés : intersection de Counter, pas d'ensembles."),
+    Case("prédiction vide", {"prediction": "", "reference": "1858"}, 0.0,
+         "une prédiction vide n'a aucun mot commun avec la référence."),
+]
+
+
+def verifier_f1(f1):
+    """Vérifie ``f1(prediction, reference)`` : le F1 de SQuAD sur les mots normalisés."""
+    run_cases(f1, F1_CASES)

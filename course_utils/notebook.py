@@ -3,6 +3,7 @@
 import logging
 import os
 import platform
+from pathlib import Path
 
 OFFLINE_VARIABLES = ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "TRANSFORMERS_OFFLINE")
 
@@ -39,3 +40,13 @@ def setup_notebook(profile, seed=42):
     print(f"Python {platform.python_version()} · torch {torch.__version__} · "
           f"transformers {transformers.__version__} · datasets {datasets.__version__}")
     print(f"Calcul sur : {device_name()}" + (" · hors ligne" if profile.offline else ""))
+
+
+def build_dir(*parts):
+    """Dossier des résultats (modèles, métriques, journaux) : ``$COURSE_BUILD_DIR``, sinon ``./build``.
+
+    ``make course`` le fait pointer vers ``build/`` à la racine du dépôt, ``make test`` vers ``build/smoke``.
+    """
+    path = Path(os.environ.get("COURSE_BUILD_DIR", "build")).joinpath(*parts)
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -11,7 +11,7 @@ import numpy as np
 
 
 def candidate_spans(start_logits, end_logits, offsets, n_best=20, max_answer_length=30):
-    """Spans valides d'une fenêtre : liste de ``(score, début_car, fin_car)``.
+    """Spans valides d'une fenêtre : liste de ``(score, token_début, token_fin)``.
 
     ``offsets`` vaut ``None`` hors du contexte : un span qui touche la question ou un token spécial
     est écarté, comme un span dont la fin précède le début ou qui dépasse ``max_answer_length`` tokens.
@@ -26,8 +26,7 @@ def candidate_spans(start_logits, end_logits, offsets, n_best=20, max_answer_len
                 continue
             if end < start or end - start + 1 > max_answer_length:
                 continue
-            score = float(start_logits[start] + end_logits[end])
-            spans.append((score, offsets[start][0], offsets[end][1]))
+            spans.append((float(start_logits[start] + end_logits[end]), int(start), int(end)))
     return spans
 
 
@@ -55,7 +54,9 @@ def postprocess_predictions(examples, features, start_logits, end_logits, n_best
             starts, ends = start_logits[index], end_logits[index]
             window_null = float(starts[0] + ends[0])
             null_score = window_null if null_score is None else min(null_score, window_null)
-            spans += candidate_spans(starts, ends, all_offsets[index], n_best, max_answer_length)
+            offsets = all_offsets[index]
+            spans += [(score, offsets[start][0], offsets[end][1])
+                      for score, start, end in candidate_spans(starts, ends, offsets, n_best, max_answer_length)]
         if not spans:
             predictions[example_id] = ""
             continue

@@ -60,10 +60,9 @@ def _profiles():
     embedded = embedded_model_path()
     return {
         "smoke": Profile("smoke", embedded, embedded, True, max_length=192, stride=64,
-                         train_examples=48, eval_examples=24, epochs=1, max_steps=4,
-                         batch_size=8, learning_rate=1e-4),
+                         train_examples=32, eval_examples=16, epochs=2, batch_size=8, learning_rate=1e-4),
         "local": Profile("local", embedded, embedded, True, max_length=256, stride=96,
-                         epochs=3, batch_size=16, learning_rate=1e-4),
+                         epochs=2, batch_size=16, learning_rate=1.5e-4),
         "full": Profile("full", "distilbert-base-uncased", "roberta-base", False,
                         epochs=2, batch_size=32, learning_rate=5e-5),
     }

@@ -1,11 +1,11 @@
-"""Entraînement et évaluation : arguments du ``Trainer``, prédiction des logits, scores EM/F1 de SQuAD."""
+"""Entraînement et évaluation : arguments du ``Trainer``, scores EM/F1 de SQuAD, nombre de paramètres."""
 
 import os
 from pathlib import Path
 
-import numpy as np
 import torch
 
+from .inference import predict_logits
 from .metrics import squad_scores
 from .postprocess import postprocess_predictions
 from .spans import prepare_eval_features
@@ -50,31 +50,11 @@ def training_arguments(profile, output_dir, **overrides):
         label_names=QA_LABELS,
         bf16=bf16,
         fp16=fp16,
+        dataloader_pin_memory=torch.cuda.is_available(),  # sans GPU, la mémoire épinglée ne sert à rien
         seed=42,
     )
     arguments.update(overrides)
     return TrainingArguments(**arguments)
-
-
-def predict_logits(model, features, tokenizer, batch_size=32):
-    """Logits de début et de fin de chaque fenêtre (listes de tableaux numpy, une entrée par fenêtre)."""
-    from transformers import DataCollatorWithPadding
-
-    collator = DataCollatorWithPadding(tokenizer)
-    inputs = features.select_columns([name for name in tokenizer.model_input_names if name in features.column_names])
-    device = next(model.parameters()).device
-    model.eval()
-    starts, ends = [], []
-    with torch.inference_mode():
-        for first in range(0, len(inputs), batch_size):
-            batch = collator(list(inputs.select(range(first, min(first + batch_size, len(inputs))))))
-            output = model(**{key: value.to(device) for key, value in batch.items()})
-            lengths = batch["attention_mask"].sum(dim=1).tolist()
-            for start, end, length in zip(output.start_logits.float().cpu().numpy(),
-                                          output.end_logits.float().cpu().numpy(), lengths):
-                starts.append(start[:length])
-                ends.append(end[:length])
-    return starts, ends
 
 
 def evaluate_squad(model, tokenizer, examples, profile, version_2=False, batch_size=32):

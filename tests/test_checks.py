@@ -1,6 +1,9 @@
+import numpy as np
 import pytest
 
-from course_utils.checks import LABEL_SPAN_CASES, _OFFSETS, _TOKENS, verifier_label_span
+from course_utils.checks import (LABEL_SPAN_CASES, _OFFSETS, _TOKENS, verifier_best_span, verifier_f1,
+                                 verifier_label_span)
+from course_utils.metrics import normalize_answer
 from course_utils.spans import label_span
 
 
@@ -51,3 +54,43 @@ def test_wrong_solutions_get_french_feedback(capsys, function, expected_message)
     out = capsys.readouterr().out
     assert "❌" in out or "⏳" in out
     assert expected_message in out
+
+
+# --- Exercice 02 : post-traitement d'une fenêtre et F1 ---
+
+def best_span_solution(start_logits, end_logits, offsets, context, n_best=20, max_answer_length=30):
+    from course_utils.postprocess import candidate_spans
+
+    spans = candidate_spans(np.asarray(start_logits), np.asarray(end_logits), offsets, n_best, max_answer_length)
+    if not spans:
+        return ""
+    _, start, end = max(spans)
+    return context[offsets[start][0]:offsets[end][1]]
+
+
+def best_span_argmax(start_logits, end_logits, offsets, context, n_best=20, max_answer_length=30):
+    start, end = int(np.argmax(start_logits)), int(np.argmax(end_logits))
+    return context[offsets[start][0]:offsets[end][1]] if offsets[start] and offsets[end] else ""
+
+
+def test_best_span_checker(capsys):
+    verifier_best_span(best_span_solution)
+    assert "cas passent" in capsys.readouterr().out
+    with pytest.raises(AssertionError):
+        verifier_best_span(best_span_argmax)
+    assert "la fin précède le début" in capsys.readouterr().out
+
+
+def test_f1_checker(capsys):
+    from course_utils.metrics import f1
+
+    verifier_f1(f1)
+
+    def f1_with_sets(prediction, reference):
+        p, r = set(normalize_answer(prediction).split()), set(normalize_answer(reference).split())
+        common = len(p & r)
+        return 0.0 if not common else 2 * common / (len(p) + len(r))
+
+    with pytest.raises(AssertionError):
+        verifier_f1(f1_with_sets)
+    assert "intersection de Counter" in capsys.readouterr().out

@@ -14,7 +14,7 @@ def test_candidate_spans_rules():
     end = np.array([9.0, 8.0, 0.0, 1.0, 2.0, 7.0])
     spans = candidate_spans(start, end, offsets, n_best=6, max_answer_length=2)
     # Jamais la question ni un token spécial, jamais une fin avant le début, au plus 2 tokens
-    assert sorted(spans, reverse=True) == [(5.0, 6, 15), (4.0, 6, 8), (2.0, 9, 15), (2.0, 0, 8), (1.0, 0, 5)]
+    assert sorted(spans, reverse=True) == [(5.0, 3, 4), (4.0, 3, 3), (2.0, 4, 4), (2.0, 2, 3), (1.0, 2, 2)]
 
 
 def test_postprocess_picks_best_window_and_v2_null():

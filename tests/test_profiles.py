@@ -38,7 +38,7 @@ def test_embedded_profiles_use_packaged_model_and_full_uses_hub():
 
 def test_smoke_is_small_and_local_trains_for_real():
     smoke, local = get_profile("smoke"), get_profile("local")
-    assert smoke.train_examples <= 64 and 0 < smoke.max_steps <= 10
+    assert smoke.train_examples <= 64 and smoke.epochs * smoke.train_examples / smoke.batch_size <= 10
     assert local.train_examples is None and local.max_steps == -1 and local.epochs >= 2
 
 
@@ -49,3 +49,10 @@ def test_setup_notebook_sets_offline_and_reports_in_french(monkeypatch, capsys):
     assert all(os.environ[variable] == "1" for variable in OFFLINE_VARIABLES)
     out = capsys.readouterr().out
     assert "Profil « smoke »" in out and "Calcul sur : CPU" in out and "hors ligne" in out
+
+
+def test_build_dir_follows_environment(monkeypatch, tmp_path):
+    from course_utils.notebook import build_dir
+
+    monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path))
+    assert build_dir("models", "qa") == tmp_path / "models" / "qa" and (tmp_path / "models" / "qa").is_dir()

@@ -52,3 +52,12 @@ def test_count_parameters(tiny_model):
     assert trainable == 32 * 2 + 2  # seule la tête qa_outputs reste entraînable
     for parameter in tiny_model.bert.parameters():
         parameter.requires_grad = True
+
+
+def test_answer_question_returns_a_span_of_the_context(tiny_model, tokenizer):
+    from course_utils.inference import answer_question
+
+    context = "Pilgrims reach the shrine (1858 apparitions) at Lourdes. " * 20
+    result = answer_question(tiny_model, tokenizer, "Where?", context, max_length=64, stride=16)
+    assert context[result["start"]:result["end"]] == result["answer"] != ""
+    assert 0 < result["score"] <= 1

@@ -1,0 +1,64 @@
+"""Utiliser un modèle de question-réponse : logits des fenêtres, réponse à une question.
+
+Le *pipeline* ``question-answering`` a été retiré de transformers 5 : ``answer_question`` fait le même
+travail, en quelques lignes que l'on peut lire.
+"""
+
+import numpy as np
+import torch
+from datasets import Dataset
+
+from .postprocess import candidate_spans
+from .spans import prepare_eval_features
+
+
+def predict_logits(model, features, tokenizer, batch_size=32):
+    """Logits de début et de fin de chaque fenêtre (listes de tableaux numpy, une entrée par fenêtre)."""
+    from transformers import DataCollatorWithPadding
+
+    collator = DataCollatorWithPadding(tokenizer)
+    inputs = features.select_columns([name for name in tokenizer.model_input_names if name in features.column_names])
+    device = next(model.parameters()).device
+    model.eval()
+    starts, ends = [], []
+    with torch.inference_mode():
+        for first in range(0, len(inputs), batch_size):
+            batch = collator(list(inputs.select(range(first, min(first + batch_size, len(inputs))))))
+            output = model(**{key: value.to(device) for key, value in batch.items()})
+            lengths = batch["attention_mask"].sum(dim=1).tolist()
+            for start, end, length in zip(output.start_logits.float().cpu().numpy(),
+                                          output.end_logits.float().cpu().numpy(), lengths):
+                starts.append(start[:length])
+                ends.append(end[:length])
+    return starts, ends
+
+
+def _softmax(logits, offsets):
+    """Probabilités sur les seuls tokens du contexte (les autres reçoivent 0)."""
+    mask = np.array([offset is not None for offset in offsets])
+    scores = np.where(mask, logits[:len(offsets)], -np.inf)
+    exp = np.exp(scores - scores[mask].max())
+    return exp / exp.sum()
+
+
+def answer_question(model, tokenizer, question, context, max_length=384, stride=128, n_best=20,
+                    max_answer_length=30):
+    """Réponse du modèle : ``{"answer", "score", "start", "end"}``, comme l'ancien pipeline.
+
+    ``score`` est la probabilité du span (probabilité du début × probabilité de la fin, sur les tokens
+    du contexte de sa fenêtre) ; ``start`` et ``end`` sont ses positions en caractères dans ``context``.
+    """
+    example = {"id": ["q"], "question": [question], "context": [context]}
+    features = Dataset.from_dict(prepare_eval_features(example, tokenizer, max_length, stride))
+    starts, ends = predict_logits(model, features, tokenizer)
+    best = {"answer": "", "score": 0.0, "start": 0, "end": 0}
+    for start_logits, end_logits, offsets in zip(starts, ends, features["offset_mapping"]):
+        p_start, p_end = _softmax(start_logits, offsets), _softmax(end_logits, offsets)
+        spans = candidate_spans(start_logits, end_logits, offsets, n_best, max_answer_length)
+        for _, start, end in spans:
+            score = float(p_start[start] * p_end[end])
+            if score > best["score"]:
+                start_char, end_char = offsets[start][0], offsets[end][1]
+                best = {"answer": context[start_char:end_char], "score": score, "start": start_char,
+                        "end": end_char}
+    return best
