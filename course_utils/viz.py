@@ -30,24 +30,31 @@ def token_table(tokens, offsets, sequence_ids, answer=None, columns=4):
     return HTML(f'<table style="font-size:85%"><tr>{header}</tr>{body}</table>')
 
 
-def highlight(text, spans):
-    """Texte HTML avec des spans surlignés : ``spans`` associe une légende à ``(début_car, fin_car)``.
+def _span_style(index):
+    """Style du span n° ``index`` : fond jaune pour le premier, soulignement épais et coloré pour les suivants."""
+    if index == 0:
+        return f"background:{ANSWER_COLOR}"
+    return f"border-bottom:3px solid {COLORS[(index - 1) % len(COLORS)]}"
 
-    Sert à montrer la réponse attendue et la réponse prédite dans le même contexte.
+
+def highlight(text, spans):
+    """Texte HTML avec des spans marqués : ``spans`` associe une légende à ``(début_car, fin_car)``.
+
+    Le premier span est surligné, les suivants soulignés : deux spans qui se chevauchent (réponse
+    attendue et réponse prédite) restent lisibles tous les deux.
     """
-    marks = sorted(((start, end, label, COLORS[i % len(COLORS)] if i else ANSWER_COLOR)
-                    for i, (label, (start, end)) in enumerate(spans.items())), key=lambda mark: mark[0])
-    html, position = [], 0
-    for start, end, label, color in marks:
-        if start < position:  # spans qui se chevauchent : on n'en surligne que le premier
-            continue
-        html.append(escape(text[position:start]))
-        html.append(f'<mark title="{escape(label)}" style="background:{color}">{escape(text[start:end])}</mark>')
-        position = end
-    html.append(escape(text[position:]))
-    legend = " ".join(f'<mark style="background:{color}">{escape(label)}</mark>'
-                      for _, _, label, color in marks)
-    return HTML(f"<p>{legend}</p><p style='line-height:1.6'>{''.join(html)}</p>")
+    styles = {label: _span_style(i) for i, label in enumerate(spans)}
+    bounds = sorted({0, len(text), *(position for span in spans.values() for position in span)})
+    html = []
+    for start, end in zip(bounds, bounds[1:]):
+        labels = [label for label, (a, b) in spans.items() if a <= start and end <= b]
+        piece = escape(text[start:end])
+        if labels:
+            style = ";".join(styles[label] for label in labels)
+            piece = f'<mark title="{escape(", ".join(labels))}" style="background:none;{style}">{piece}</mark>'
+        html.append(piece)
+    legend = " ".join(f'<mark style="background:none;{style}">{escape(label)}</mark>' for label, style in styles.items())
+    return HTML(f"<p>{legend}</p><p style='line-height:1.8'>{''.join(html)}</p>")
 
 
 def window_ranges(offset_mapping):

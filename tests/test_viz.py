@@ -1,3 +1,5 @@
+import re
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -14,7 +16,15 @@ def test_token_table_highlights_answer_and_escapes():
 def test_highlight_marks_spans_in_order():
     html = highlight("Paris is in France.", {"attendue": (12, 18), "prédite": (0, 5)}).data
     assert html.index(">Paris</mark>") < html.index(">France</mark>")
-    assert "attendue" in html and "prédite" in html
+    assert "attendue" in html and "prédite" in html and "is in " in html
+
+
+def test_highlight_keeps_overlapping_spans_visible():
+    # Erreur de frontière : la prédiction « in France » déborde la référence « France »
+    html = highlight("Paris is in France.", {"attendue": (12, 18), "prédite": (9, 18)}).data
+    assert '<mark title="prédite" style="background:none;border-bottom:3px solid' in html and ">in </mark>" in html
+    both = re.search(r'<mark title="attendue, prédite" style="([^"]*)">France</mark>', html)
+    assert both and "background:#ffd54f" in both.group(1) and "border-bottom" in both.group(1)
 
 
 def test_window_ranges_and_figure():
