@@ -40,6 +40,7 @@ class Profile:
     eval_examples: int | None = None
     epochs: float = 2.0
     max_steps: int = -1  # -1 : déterminé par le nombre d'époques
+    logging_steps: int = 10  # journaliser la perte tous les logging_steps pas
     batch_size: int = 16
     learning_rate: float = 3e-5
 
@@ -60,7 +61,8 @@ def _profiles():
     embedded = embedded_model_path()
     return {
         "smoke": Profile("smoke", embedded, embedded, True, max_length=192, stride=64,
-                         train_examples=32, eval_examples=16, epochs=2, batch_size=8, learning_rate=1e-4),
+                         train_examples=32, eval_examples=16, epochs=2, batch_size=8, learning_rate=1e-4,
+                         logging_steps=1),
         "local": Profile("local", embedded, embedded, True, max_length=256, stride=96,
                          epochs=2, batch_size=16, learning_rate=1.5e-4),
         "full": Profile("full", "distilbert-base-uncased", "roberta-base", False,

@@ -38,7 +38,7 @@ def training_arguments(profile, output_dir, **overrides):
         save_strategy="epoch",
         save_total_limit=2,
         logging_strategy="steps",
-        logging_steps=1 if profile.max_steps > 0 else 10,
+        logging_steps=profile.logging_steps,
         report_to="tensorboard",
         learning_rate=profile.learning_rate,
         per_device_train_batch_size=profile.batch_size,
