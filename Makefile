@@ -24,10 +24,7 @@ test: $(VENV)/.installed
 		--nbval-current-env -p no:cacheprovider notebooks solutions
 
 course: $(VENV)/.installed
-	mkdir -p build
-	$(OFFLINE) COURSE_PROFILE=$${COURSE_PROFILE:-local} COURSE_BUILD_DIR=$(CURDIR)/build $(PY) -m jupyter nbconvert \
-		--to notebook --execute \
-		--ExecutePreprocessor.timeout=3600 --output-dir build $(NOTEBOOKS)
+	$(OFFLINE) $(PY) -m course_utils.course --profile $${COURSE_PROFILE:-local} --build build
 
 bench: $(VENV)/.installed
 	$(OFFLINE) $(PY) bench/run.py

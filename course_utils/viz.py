@@ -113,28 +113,29 @@ def training_curves(log_history):
 def qa_widget(answer_question, context="", question=""):
     """Petit formulaire ipywidgets : contexte + question -> réponse surlignée et score.
 
-    ``answer_question(question, context)`` renvoie un dict comme le *pipeline* ``question-answering`` de
-    transformers : ``answer``, ``score``, ``start``, ``end``.
+    ``answer_question(question, context)`` renvoie un dict comme l'ancien *pipeline* ``question-answering``
+    de transformers : ``answer``, ``score``, ``start``, ``end``. Une réponse vide signifie « pas de
+    réponse » (modèle SQuAD v2). La réponse s'affiche dans un widget ``HTML`` dont on change la valeur,
+    sans widget ``Output`` : une exécution automatique du notebook (nbclient, nbval) ne peut pas s'y bloquer.
     """
     import ipywidgets as widgets
-    from IPython.display import display
 
     context_box = widgets.Textarea(value=context, description="Contexte", layout={"width": "95%", "height": "120px"})
     question_box = widgets.Text(value=question, description="Question", layout={"width": "95%"})
     button = widgets.Button(description="Répondre", button_style="primary")
-    output = widgets.Output()
+    answer = widgets.HTML()
 
     def on_click(_):
-        output.clear_output()
-        with output:
-            if not question_box.value.strip() or not context_box.value.strip():
-                print("Écrivez un contexte et une question.")
-                return
-            result = answer_question(question=question_box.value, context=context_box.value)
-            display(highlight(context_box.value, {f"réponse (score {result['score']:.2f})":
-                                                  (result["start"], result["end"])}))
+        if not question_box.value.strip() or not context_box.value.strip():
+            answer.value = "<p>Écrivez un contexte et une question.</p>"
+            return
+        result = answer_question(question=question_box.value, context=context_box.value)
+        if not result["answer"]:
+            answer.value = f"<p><b>Pas de réponse</b> dans ce contexte (score {result['score']:.2f}).</p>"
+            return
+        label = f"réponse (score {result['score']:.2f})"
+        answer.value = highlight(context_box.value, {label: (result["start"], result["end"])}).data
 
     button.on_click(on_click)
-    form = widgets.VBox([context_box, question_box, button, output])
     on_click(None)
-    return form
+    return widgets.VBox([context_box, question_box, button, answer])

@@ -43,13 +43,30 @@ def test_training_curves_reads_log_history():
     assert [len(line.get_xdata()) for line in loss_axis.lines] == [2, 1]
 
 
-def test_qa_widget_answers_with_given_function():
+def test_qa_widget_answers_without_output_widget():
+    import ipywidgets as widgets
+
     calls = []
 
     def answer(question, context):
-        calls.append((question, context))
-        return {"answer": "France", "score": 0.9, "start": 12, "end": 18}
+        calls.append(question)
+        start = context.index("France") if "Where" in question else 0
+        return {"answer": context[start:start + 6], "score": 0.9, "start": start, "end": start + 6}
 
     form = qa_widget(answer, "Paris is in France.", "Where is Paris?")
-    assert calls == [("Where is Paris?", "Paris is in France.")]
-    assert form.children[2].description == "Répondre"
+    context_box, question_box, button, result = form.children
+    assert button.description == "Répondre" and calls == ["Where is Paris?"]
+    # Pas de widget Output (il peut bloquer une exécution automatique) : la réponse est la valeur d'un HTML
+    assert not any(isinstance(child, widgets.Output) for child in form.children)
+    assert isinstance(result, widgets.HTML) and ">France</mark>" in result.value and "score 0.90" in result.value
+    question_box.value = "What is it?"
+    button.click()
+    assert calls[-1] == "What is it?" and ">Paris </mark>" in result.value
+
+
+def test_qa_widget_says_when_there_is_no_answer():
+    form = qa_widget(lambda question, context: {"answer": "", "score": 0.7, "start": 0, "end": 0}, "Paris.", "Who?")
+    assert "Pas de réponse" in form.children[3].value
+    form.children[1].value = "  "
+    form.children[2].click()
+    assert "Écrivez un contexte et une question" in form.children[3].value
