@@ -22,6 +22,9 @@ from pathlib import Path
 
 import nbformat
 
+from .french import duration
+from .french import number as french_number
+
 FOLDERS = ("notebooks", "solutions")
 
 # Délai maximal d'une cellule, en secondes : la plus longue cellule du profil, avec de la marge
@@ -43,18 +46,9 @@ class NotebookFailure(Exception):
     """Un notebook a échoué : le message, en français, dit où et pourquoi."""
 
 
-def duration(seconds):
-    """« 48 s », « 3 min 05 s » : une durée lisible en français."""
-    seconds = round(seconds)
-    return f"{seconds} s" if seconds < 60 else f"{seconds // 60} min {seconds % 60:02d} s"
-
-
 def number(value):
-    """Nombre à la française : virgule décimale, espace fine entre les milliers."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)
-    text = f"{value:,}" if isinstance(value, int) else f"{value:,.1f}" if abs(value) >= 1 else f"{value:.3f}"
-    return text.replace(",", "\u202f").replace(".", ",")
+    """Nombre du rapport : trois décimales sous 1 (une exactitude), une au-delà (un score, des secondes)."""
+    return french_number(value, 3 if isinstance(value, float) and abs(value) < 1 else 1)
 
 
 def _cell_summary(cell, lines=3):
@@ -121,7 +115,8 @@ def course_notebooks(root):
 def run(paths, build, profile, repeat=1):
     """Exécute ``paths`` (``repeat`` fois chacun) ; renvoie ``([(notebook, secondes)], échec ou None)``."""
     timeout = CELL_TIMEOUTS[profile]
-    os.environ.update(COURSE_PROFILE=profile, COURSE_BUILD_DIR=str(build))
+    # COURSE_FRESH_START : le cours repart de zéro, points de contrôle d'une exécution précédente effacés
+    os.environ.update(COURSE_PROFILE=profile, COURSE_BUILD_DIR=str(build), COURSE_FRESH_START="1")
     runs = [(attempt, path) for attempt in range(repeat) for path in paths]
     timings = []
     for step, (attempt, path) in enumerate(runs, start=1):

@@ -79,6 +79,19 @@ def squad_scores(predictions, references, version_2=False):
     return scores
 
 
+def null_threshold_sweep(scored, references, thresholds):
+    """SQuAD v2 : les scores pour chaque seuil « pas de réponse » ; une ligne par seuil.
+
+    ``scored`` vient de ``postprocess.score_answers`` : ``{id: (texte, score du span, score de [CLS])}``.
+    Chaque ligne donne le seuil, l'EM et le F1, et leur partage entre questions avec et sans réponse.
+    """
+    from .postprocess import apply_null_threshold
+
+    return [{"threshold": float(threshold),
+             **squad_scores(apply_null_threshold(scored, threshold), references, version_2=True)}
+            for threshold in thresholds]
+
+
 def accuracy(predictions, labels):
     """Part (de 0 à 1) des prédictions égales à l'étiquette ; les étiquettes -1 (sans référence) sont ignorées."""
     pairs = [(p, y) for p, y in zip(predictions, labels, strict=True) if y != -1]

@@ -1,5 +1,6 @@
 """Mise en route d'un notebook : graines, mode hors ligne, rapport des versions et du matériel."""
 
+import json
 import logging
 import os
 import platform
@@ -49,4 +50,34 @@ def build_dir(*parts):
     """
     path = Path(os.environ.get("COURSE_BUILD_DIR", "build")).joinpath(*parts)
     path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+# Les modèles qu'une leçon sauvegarde et que d'autres reprennent
+MODEL_LESSONS = {"qa-full": "notebooks/02_finetuning_complet.ipynb", "qa-v2": "notebooks/02b_squad_v2.ipynb",
+                 "qa-lora": "notebooks/03_lora_qlora.ipynb", "qa-qlora": "notebooks/03_lora_qlora.ipynb",
+                 "nli": "notebooks/04_nli_snli.ipynb"}
+
+
+def saved_model(name):
+    """Dossier ``build/models/<name>`` d'un modèle sauvegardé par une leçon précédente.
+
+    S'il manque, l'erreur dit quelle leçon exécuter d'abord.
+    """
+    path = Path(os.environ.get("COURSE_BUILD_DIR", "build")) / "models" / name
+    if not any((path / file).exists() for file in ("config.json", "adapter_config.json")):
+        lesson = MODEL_LESSONS.get(name, "la leçon qui le crée")
+        raise FileNotFoundError(f"Le modèle « {name} » n'est pas encore dans {path} : exécutez d'abord {lesson}, "
+                                "qui l'entraîne et le sauvegarde (même profil, même COURSE_BUILD_DIR).")
+    return path
+
+
+def save_metrics(notebook, metrics):
+    """Écrit les mesures d'une leçon dans ``build/metrics/<notebook>.json`` (relues par le rapport de ``make course``).
+
+    Le champ ``table`` (une liste de lignes aux mêmes clés) est le tableau que le rapport affiche.
+    """
+    path = build_dir("metrics") / f"{notebook}.json"
+    path.write_text(json.dumps({"notebook": notebook, **metrics}, indent=2, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
     return path

@@ -86,10 +86,12 @@ def windows_figure(context_length, ranges, answer=None, labels=None):
     return fig
 
 
-def training_curves(log_history):
+def training_curves(log_history, schedule=None):
     """Figure matplotlib des courbes d'un entraînement, lues dans ``trainer.state.log_history``.
 
-    Perte d'entraînement par pas (et taux d'apprentissage), perte de validation à chaque évaluation.
+    À gauche, la perte d'entraînement journalisée et la perte de validation à chaque évaluation ; à
+    droite, le taux d'apprentissage : le planning complet, pas par pas, si ``schedule`` le donne
+    (``training.learning_rate_schedule``), et les valeurs journalisées.
     """
     import matplotlib.pyplot as plt
 
@@ -103,9 +105,12 @@ def training_curves(log_history):
         ax_loss.plot(*zip(*evaluation), "o-", label="validation")
     ax_loss.set(xlabel="pas d'optimisation", ylabel="perte", title="Perte (entropie croisée début + fin)")
     ax_loss.legend()
+    if schedule:
+        ax_rate.plot(range(1, len(schedule) + 1), schedule, label="planning, à chaque pas")
     if rates:
-        ax_rate.plot(*zip(*rates))
+        ax_rate.plot(*zip(*rates), "o", markersize=4, label="valeurs journalisées")
     ax_rate.set(xlabel="pas d'optimisation", ylabel="taux", title="Taux d'apprentissage")
+    ax_rate.legend()
     fig.tight_layout()
     return fig
 
@@ -139,3 +144,40 @@ def qa_widget(answer_question, context="", question=""):
     button.on_click(on_click)
     on_click(None)
     return widgets.VBox([context_box, question_box, button, answer])
+
+
+def probabilities_figure(tokens, p_start, p_end, answer=None):
+    """Figure matplotlib : probabilité de début et de fin de chaque token d'une fenêtre, la réponse en jaune."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(max(9, 0.22 * len(tokens)), 3.5))
+    positions = range(len(tokens))
+    ax.bar([p - 0.2 for p in positions], p_start, width=0.4, label="début")
+    ax.bar([p + 0.2 for p in positions], p_end, width=0.4, label="fin")
+    if answer is not None:
+        ax.axvspan(answer[0] - 0.5, answer[1] + 0.5, color=ANSWER_COLOR, alpha=0.5, label="réponse retenue")
+    ax.set_xticks(list(positions), tokens, rotation=90, fontsize=8)
+    ax.set(ylabel="probabilité", title="Probabilités de début et de fin, token par token")
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def span_scores_figure(start_logits, end_logits, tokens, starts, ends, valid):
+    """Grille des scores (logit de début + logit de fin) des n meilleurs débuts × n meilleures fins.
+
+    ``valid(start, end)`` dit si le couple est un span possible ; les autres cases restent grises.
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    grid = np.array([[start_logits[s] + end_logits[e] if valid(s, e) else np.nan for e in ends] for s in starts])
+    fig, ax = plt.subplots(figsize=(1.2 + 0.5 * len(ends), 1 + 0.4 * len(starts)))
+    ax.set_facecolor("#dddddd")
+    image = ax.imshow(grid, cmap="viridis")
+    ax.set_xticks(range(len(ends)), [f"{e} {tokens[e]}" for e in ends], rotation=90, fontsize=8)
+    ax.set_yticks(range(len(starts)), [f"{s} {tokens[s]}" for s in starts], fontsize=8)
+    ax.set(xlabel="token de fin", ylabel="token de début", title="Score des spans (gris : impossibles)")
+    fig.colorbar(image, ax=ax, label="logit début + logit fin")
+    fig.tight_layout()
+    return fig

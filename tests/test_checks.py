@@ -3,7 +3,7 @@ import pytest
 
 from course_utils.checks import (LABEL_SPAN_CASES, _OFFSETS, _TOKENS, verifier_best_span, verifier_f1,
                                  verifier_label_span)
-from course_utils.metrics import normalize_answer
+from course_utils.metrics import f1, normalize_answer
 from course_utils.spans import label_span
 
 
@@ -19,8 +19,14 @@ def test_solution_passes(capsys):
     assert f"les {len(LABEL_SPAN_CASES)} cas passent" in capsys.readouterr().out
 
 
+# Erreurs classiques d'étudiants : chacune doit être refusée, avec un indice qui la nomme.
+
+def _context(sequence_ids):
+    return [i for i, s in enumerate(sequence_ids) if s == 1]
+
+
 def wrong_inclusive_bounds(offsets, sequence_ids, start_char, end_char, cls_index=0):
-    context = [i for i, s in enumerate(sequence_ids) if s == 1]
+    context = _context(sequence_ids)
     if not (offsets[context[0]][0] <= start_char and end_char <= offsets[context[-1]][1]):
         return cls_index, cls_index
     start = next(i for i in context if offsets[i][0] <= start_char <= offsets[i][1])
@@ -38,22 +44,85 @@ def wrong_hardcoded_cls(offsets, sequence_ids, start_char, end_char, cls_index=0
     return label_span(offsets, sequence_ids, start_char, end_char, 0)
 
 
+def wrong_cls_only_when_entirely_outside(offsets, sequence_ids, start_char, end_char, cls_index=0):
+    """Le code d'origine : [CLS] seulement si la réponse est tout entière hors de la fenêtre."""
+    context = _context(sequence_ids)
+    if offsets[context[0]][0] > end_char or offsets[context[-1]][1] < start_char:
+        return cls_index, cls_index
+    start = max([i for i in context if offsets[i][0] <= start_char] or [context[0]])
+    end = min([i for i in context if offsets[i][1] >= end_char] or [context[-1]])
+    return start, end
+
+
+def wrong_exact_offsets(offsets, sequence_ids, start_char, end_char, cls_index=0):
+    context = _context(sequence_ids)
+    starts = [i for i in context if offsets[i][0] == start_char]
+    ends = [i for i in context if offsets[i][1] == end_char]
+    return (starts[0], ends[0]) if starts and ends else (cls_index, cls_index)
+
+
+def wrong_end_rule(offsets, sequence_ids, start_char, end_char, cls_index=0):
+    """Fin cherchée comme le début : a <= end_char < b (end_char est exclu de la réponse)."""
+    context = _context(sequence_ids)
+    if not (offsets[context[0]][0] <= start_char and end_char <= offsets[context[-1]][1]):
+        return cls_index, cls_index
+    start = next(i for i in context if offsets[i][0] <= start_char < offsets[i][1])
+    end = next((i for i in context if offsets[i][0] <= end_char < offsets[i][1]), context[-1])
+    return start, end
+
+
+def wrong_run_qa_loops(offsets, sequence_ids, start_char, end_char, cls_index=0):
+    """Les boucles while de run_qa.py, sans leur garde-fou : elles dépassent le dernier token du contexte."""
+    context = _context(sequence_ids)
+    if not (offsets[context[0]][0] <= start_char and end_char <= offsets[context[-1]][1]):
+        return cls_index, cls_index
+    start, end = context[0], context[-1]
+    while start < len(offsets) and offsets[start][0] <= start_char:
+        start += 1
+    while offsets[end][1] >= end_char:
+        end -= 1
+    return start - 1, end + 1
+
+
+def wrong_context_relative(offsets, sequence_ids, start_char, end_char, cls_index=0):
+    """Positions comptées dans le contexte seul, sans ajouter la place de [CLS] et de la question."""
+    start, end = label_span(offsets, sequence_ids, start_char, end_char, cls_index)
+    first = _context(sequence_ids)[0]
+    return (start, end) if start == cls_index else (start - first, end - first)
+
+
 def not_written(offsets, sequence_ids, start_char, end_char, cls_index=0):
     raise NotImplementedError
 
 
 @pytest.mark.parametrize("function, expected_message", [
-    (wrong_inclusive_bounds, "frontière : « 1858 » collé à la parenthèse « ( »"),
+    (wrong_inclusive_bounds, "Utilisez une inégalité stricte"),
     (wrong_ignores_sequence_ids, "sequence_ids vaut 1"),
     (wrong_hardcoded_cls, "utilisez le paramètre cls_index"),
+    (wrong_cls_only_when_entirely_outside, "demi-réponse"),
+    (wrong_exact_offsets, "prenez celui qui contient ce caractère"),
+    (wrong_end_rule, "a < end_char <= b"),
+    (wrong_run_qa_loops, "boucle while"),
+    (wrong_context_relative, "cherchez le token du contexte"),
     (not_written, "pas encore écrite"),
 ])
-def test_wrong_solutions_get_french_feedback(capsys, function, expected_message):
+def test_wrong_label_span_is_rejected_with_a_hint(capsys, function, expected_message):
     with pytest.raises(AssertionError, match="à revoir"):
         verifier_label_span(function)
     out = capsys.readouterr().out
     assert "❌" in out or "⏳" in out
     assert expected_message in out
+
+
+def test_cut_cases_are_really_cut():
+    """Les cas « coupée » ont une réponse à cheval sur un bord de la fenêtre, pas entièrement dehors."""
+    for case in LABEL_SPAN_CASES:
+        if "coupée" in case.name:
+            kwargs = case.kwargs
+            context = _context(kwargs["sequence_ids"])
+            first, last = kwargs["offsets"][context[0]][0], kwargs["offsets"][context[-1]][1]
+            assert kwargs["start_char"] < last and kwargs["end_char"] > first, case.name
+            assert not (first <= kwargs["start_char"] and kwargs["end_char"] <= last), case.name
 
 
 # --- Exercice 02 : post-traitement d'une fenêtre et F1 ---
@@ -73,24 +142,107 @@ def best_span_argmax(start_logits, end_logits, offsets, context, n_best=20, max_
     return context[offsets[start][0]:offsets[end][1]] if offsets[start] and offsets[end] else ""
 
 
-def test_best_span_checker(capsys):
+def best_span_keeps_question(start_logits, end_logits, offsets, context, n_best=20, max_answer_length=30):
+    """Oublie d'écarter les tokens hors du contexte : lit (0, 0) pour eux."""
+    safe = [offset or (0, 0) for offset in offsets]
+    return best_span_solution(start_logits, end_logits, safe, context, n_best, max_answer_length)
+
+
+def best_span_off_by_one(start_logits, end_logits, offsets, context, n_best=20, max_answer_length=30):
+    """Longueur comptée fin - début : un span d'un token de trop passe."""
+    return best_span_solution(start_logits, end_logits, offsets, context, n_best, max_answer_length + 1)
+
+
+def best_span_every_position(start_logits, end_logits, offsets, context, n_best=20, max_answer_length=30):
+    """Essaie toutes les positions au lieu des n_best meilleures."""
+    return best_span_solution(start_logits, end_logits, offsets, context, len(start_logits), max_answer_length)
+
+
+def best_span_reads_padding(start_logits, end_logits, offsets, context, n_best=20, max_answer_length=30):
+    """Ne coupe pas les logits du remplissage : les positions au-delà de la fenêtre font planter."""
+    best = max(((start_logits[s] + end_logits[e], s, e) for s in range(len(start_logits))
+                for e in range(len(end_logits)) if offsets[s] and offsets[e] and s <= e < s + max_answer_length))
+    return context[offsets[best[1]][0]:offsets[best[2]][1]]
+
+
+@pytest.mark.parametrize("function, expected_message", [
+    (best_span_argmax, "la fin précède le début"),
+    (best_span_keeps_question, "décalage vaut None"),
+    (best_span_off_by_one, "erreur d'une unité"),
+    (best_span_every_position, "n_best meilleurs débuts"),
+    (best_span_reads_padding, "remplissage du lot"),
+])
+def test_wrong_best_span_is_rejected_with_a_hint(capsys, function, expected_message):
     verifier_best_span(best_span_solution)
     assert "cas passent" in capsys.readouterr().out
     with pytest.raises(AssertionError):
-        verifier_best_span(best_span_argmax)
-    assert "la fin précède le début" in capsys.readouterr().out
+        verifier_best_span(function)
+    assert expected_message in capsys.readouterr().out
 
 
-def test_f1_checker(capsys):
-    from course_utils.metrics import f1
+def _words(text):
+    return normalize_answer(text).split()
 
+
+def f1_with_sets(prediction, reference):
+    p, r = _words(prediction), _words(reference)
+    common = len(set(p) & set(r))
+    return 0.0 if not common else 2 * common / (len(p) + len(r))
+
+
+def f1_counts_prediction_words(prediction, reference):
+    p, r = _words(prediction), _words(reference)
+    common = sum(word in r for word in p)
+    return 0.0 if not common else 2 * (common / len(p)) * (common / len(r)) / (common / len(p) + common / len(r))
+
+
+def f1_without_normalisation(prediction, reference):
+    from collections import Counter
+
+    p, r = prediction.split(), reference.split()
+    common = sum((Counter(p) & Counter(r)).values())
+    return 0.0 if not common else 2 * common / (len(p) + len(r))
+
+
+def f1_punctuation_as_space(prediction, reference):
+    import re
+
+    return f1(re.sub(r"[^\w\s]", " ", prediction), re.sub(r"[^\w\s]", " ", reference))
+
+
+def f1_no_zero_guard(prediction, reference):
+    from collections import Counter
+
+    p, r = _words(prediction), _words(reference)
+    common = sum((Counter(p) & Counter(r)).values())
+    precision, recall = common / len(p), common / len(r)
+    return 2 * precision * recall / (precision + recall)
+
+
+def f1_on_characters(prediction, reference):
+    from collections import Counter
+
+    p, r = list(normalize_answer(prediction)), list(normalize_answer(reference))
+    common = sum((Counter(p) & Counter(r)).values())
+    return 0.0 if not common else 2 * common / (len(p) + len(r))
+
+
+def exact_match_instead(prediction, reference):
+    return float(normalize_answer(prediction) == normalize_answer(reference))
+
+
+@pytest.mark.parametrize("function, expected_message", [
+    (f1_with_sets, "pas d'ensembles"),
+    (f1_counts_prediction_words, "intersection de deux Counter"),
+    (f1_without_normalisation, "normalisez d'abord"),
+    (f1_punctuation_as_space, "sans la remplacer"),
+    (f1_no_zero_guard, "division par zéro"),
+    (f1_on_characters, "pas des caractères"),
+    (exact_match_instead, "F1 = 2PR / (P + R)"),
+])
+def test_wrong_f1_is_rejected_with_a_hint(capsys, function, expected_message):
     verifier_f1(f1)
-
-    def f1_with_sets(prediction, reference):
-        p, r = set(normalize_answer(prediction).split()), set(normalize_answer(reference).split())
-        common = len(p & r)
-        return 0.0 if not common else 2 * common / (len(p) + len(r))
-
+    assert "cas passent" in capsys.readouterr().out
     with pytest.raises(AssertionError):
-        verifier_f1(f1_with_sets)
-    assert "intersection de Counter" in capsys.readouterr().out
+        verifier_f1(function)
+    assert expected_message in capsys.readouterr().out

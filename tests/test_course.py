@@ -5,7 +5,8 @@ import json
 import nbformat
 import pytest
 
-from course_utils.course import BUDGETS, NotebookFailure, duration, execute, main, number, report
+from course_utils.course import BUDGETS, NotebookFailure, execute, main, report
+from course_utils.french import duration
 
 
 def write_notebook(path, *sources):
@@ -15,11 +16,6 @@ def write_notebook(path, *sources):
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
     return path
-
-
-def test_french_durations_and_numbers():
-    assert duration(48.4) == "48 s" and duration(185) == "3 min 05 s"
-    assert number(60.4567) == "60,5" and number(12345) == "12\u202f345" and number(0.8312) == "0,831"
 
 
 def test_executed_copy_and_html(tmp_path):

@@ -88,3 +88,15 @@ def test_accuracy_ignores_unlabelled():
     assert accuracy([0, 1, 2, 2], [0, 1, -1, 0]) == pytest.approx(2 / 3)
     with pytest.raises(ValueError, match="Aucune étiquette"):
         accuracy([0], [-1])
+
+
+def test_null_threshold_sweep_splits_has_and_no_answer():
+    from course_utils.metrics import null_threshold_sweep
+
+    references = [{"id": "a", "answers": {"text": ["France"], "answer_start": [24]}},
+                  {"id": "b", "answers": {"text": [], "answer_start": []}}]
+    scored = {"a": ("France", 10.0, 8.0), "b": ("Rome", 3.0, 4.0)}  # écarts null - span : -2 et +1
+    low, middle, high = null_threshold_sweep(scored, references, [-3.0, 0.0, 2.0])
+    assert (low["HasAns_f1"], low["NoAns_f1"]) == (0.0, 100.0)  # seuil très bas : on s'abstient partout
+    assert (middle["HasAns_f1"], middle["NoAns_f1"], middle["f1"]) == (100.0, 100.0, 100.0)
+    assert (high["HasAns_f1"], high["NoAns_f1"]) == (100.0, 0.0) and high["threshold"] == 2.0

@@ -15,7 +15,8 @@ def pip_section(path):
 
 def test_environment_matches_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    declared = project["dependencies"] + project["optional-dependencies"]["dev"]
+    extras = project["optional-dependencies"]
+    declared = project["dependencies"] + extras["embedded"] + extras["lab"] + extras["dev"]
     listed = pip_section(ROOT / "environment.yml")
     assert "-e ." in listed
     assert sorted(r for r in listed if r != "-e .") == sorted(declared)

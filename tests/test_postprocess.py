@@ -47,3 +47,18 @@ def test_same_answers_as_reference_on_random_logits(tokenizer, name, version_2):
         assert ours == {qid: "" if text == "empty" else text for qid, text in ref.items()}
         if version_2:
             assert "" in ours.values() and set(ours.values()) != {""}
+
+
+def test_score_answers_and_null_threshold():
+    from course_utils.postprocess import apply_null_threshold, score_answers
+
+    examples = {"id": ["a", "b"], "context": ["Paris is the capital of France.", "Rome."]}
+    features = {"example_id": ["a", "a", "b"],
+                "offset_mapping": [[None, (0, 5), (6, 8)], [None, (24, 30), None], [None, None, None]]}
+    start = np.array([[4.0, 2.0, 0.0], [1.0, 5.0, 0.0], [3.0, 0.0, 0.0]])
+    end = np.array([[4.0, 2.0, 0.0], [1.0, 5.0, 0.0], [3.0, 0.0, 0.0]])
+    scored = score_answers(examples, features, start, end)
+    # « a » : meilleur span « France » (5 + 5) ; [CLS] le plus faible des deux fenêtres (1 + 1)
+    assert scored == {"a": ("France", 10.0, 2.0), "b": ("", float("-inf"), 6.0)}
+    assert apply_null_threshold(scored, 0.0) == {"a": "France", "b": ""}
+    assert apply_null_threshold(scored, -9.0) == {"a": "", "b": ""}

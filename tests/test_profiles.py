@@ -26,7 +26,9 @@ def test_unknown_profile_french_error():
         get_profile("gpu")
 
 
-def test_embedded_profiles_use_packaged_model_and_full_uses_hub():
+def test_embedded_profiles_use_packaged_model_and_full_uses_hub(monkeypatch):
+    monkeypatch.delenv("COURSE_QA_MODEL", raising=False)
+    monkeypatch.delenv("COURSE_NLI_MODEL", raising=False)
     for name in ("smoke", "local"):
         profile = get_profile(name)
         assert profile.offline and profile.qa_model == embedded_model_path()
@@ -34,6 +36,16 @@ def test_embedded_profiles_use_packaged_model_and_full_uses_hub():
     full = get_profile("full")
     assert not full.offline and full.qa_model == "distilbert-base-uncased" and full.nli_model == "roberta-base"
     assert (full.max_length, full.stride) == (384, 128) and full.train_examples is None
+
+
+def test_models_can_be_overridden(monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_QA_MODEL", str(tmp_path / "distilbert"))
+    monkeypatch.setenv("COURSE_NLI_MODEL", "roberta-base")
+    smoke = get_profile("smoke")
+    assert smoke.qa_model == str(tmp_path / "distilbert") and smoke.nli_model == "roberta-base"
+    assert smoke.offline and smoke.model_name() == str(tmp_path / "distilbert")
+    monkeypatch.delenv("COURSE_QA_MODEL")
+    assert get_profile("smoke").model_name() == "MiniLM embarqué" and get_profile("smoke").device == "cpu"
 
 
 def test_smoke_is_small_and_local_trains_for_real():
@@ -56,3 +68,15 @@ def test_build_dir_follows_environment(monkeypatch, tmp_path):
 
     monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path))
     assert build_dir("models", "qa") == tmp_path / "models" / "qa" and (tmp_path / "models" / "qa").is_dir()
+
+
+def test_save_metrics_writes_json_the_report_reads(monkeypatch, tmp_path):
+    import json
+
+    from course_utils.notebook import save_metrics
+
+    monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path))
+    path = save_metrics("02_x", {"profile": "smoke", "table": [{"modèle": "a", "F1": 1.5}]})
+    assert path == tmp_path / "metrics" / "02_x.json"
+    assert json.loads(path.read_text(encoding="utf-8")) == {"notebook": "02_x", "profile": "smoke",
+                                                           "table": [{"modèle": "a", "F1": 1.5}]}

@@ -39,8 +39,12 @@ def test_training_curves_reads_log_history():
     history = [{"loss": 5.0, "learning_rate": 1e-4, "step": 10}, {"loss": 3.0, "learning_rate": 5e-5, "step": 20},
                {"eval_loss": 3.5, "step": 20}]
     fig = training_curves(history)
-    loss_axis = fig.axes[0]
+    loss_axis, rate_axis = fig.axes
     assert [len(line.get_xdata()) for line in loss_axis.lines] == [2, 1]
+    assert [len(line.get_xdata()) for line in rate_axis.lines] == [2]
+    # Avec le planning complet : une courbe de plus, un point par pas
+    rate_axis = training_curves(history, schedule=[0.0, 5e-5, 1e-4] + [1e-4 - i * 5e-6 for i in range(17)]).axes[1]
+    assert [len(line.get_xdata()) for line in rate_axis.lines] == [20, 2]
 
 
 def test_qa_widget_answers_without_output_widget():
@@ -70,3 +74,17 @@ def test_qa_widget_says_when_there_is_no_answer():
     form.children[1].value = "  "
     form.children[2].click()
     assert "Écrivez un contexte et une question" in form.children[3].value
+
+
+def test_probabilities_and_span_scores_figures():
+    import numpy as np
+
+    from course_utils.viz import probabilities_figure, span_scores_figure
+
+    tokens = ["[CLS]", "who", "[SEP]", "marie", "curie", "[SEP]"]
+    fig = probabilities_figure(tokens, [0, 0, 0, 0.9, 0.1, 0], [0, 0, 0, 0.2, 0.8, 0], answer=(3, 4))
+    assert len(fig.axes[0].patches) == 2 * len(tokens) + 1  # deux barres par token et la zone de la réponse
+    start, end = np.array([0, 0, 0, 5.0, 1.0, 0]), np.array([0, 0, 0, 1.0, 4.0, 0])
+    fig = span_scores_figure(start, end, tokens, [3, 4], [4, 3], valid=lambda s, e: s <= e)
+    grid = np.ma.getdata(fig.axes[0].images[0].get_array())
+    assert grid[0, 0] == 9.0 and grid[0, 1] == 6.0 and grid[1, 0] == 5.0 and np.isnan(grid[1, 1])
