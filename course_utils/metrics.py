@@ -1,4 +1,4 @@
-"""Métriques : EM et F1 de SQuAD (normalisation officielle, v1.1 et v2.0), exactitude pour la NLI.
+"""Métriques : EM et F1 de SQuAD (normalisation officielle, v1.1 et v2.0), classification (NLI), recherche.
 
 Les fonctions reproduisent les scripts d'évaluation officiels de SQuAD : une prédiction est comparée à
 chacune des réponses de référence et garde le meilleur score.
@@ -98,3 +98,49 @@ def accuracy(predictions, labels):
     if not pairs:
         raise ValueError("Aucune étiquette valide (toutes valent -1) : impossible de calculer l'exactitude.")
     return sum(p == y for p, y in pairs) / len(pairs)
+
+
+def classification_scores(predictions, labels, names):
+    """Exactitude, F1 macro, F1 par classe et matrice de confusion d'une classification.
+
+    ``predictions`` et ``labels`` sont des indices de classes (des entiers, pas des logits : prenez
+    d'abord l'argmax) ; ``names`` donne le nom de chaque classe. La matrice se lit ligne = vraie classe,
+    colonne = classe prédite.
+    """
+    predictions, labels = [int(p) for p in predictions], [int(y) for y in labels]
+    if len(predictions) != len(labels):
+        raise ValueError(f"{len(predictions)} prédictions pour {len(labels)} étiquettes : il en faut autant.")
+    outside = sorted({y for y in labels + predictions if not 0 <= y < len(names)})
+    if outside:
+        raise ValueError(f"Classe(s) {outside} hors de {list(names)} : retirez les étiquettes -1 avant "
+                         "d'évaluer, et donnez des indices de classes, pas des logits.")
+    confusion = [[0] * len(names) for _ in names]
+    for y, p in zip(labels, predictions):
+        confusion[y][p] += 1
+    per_class = {}
+    for k, name in enumerate(names):
+        true_positive = confusion[k][k]
+        predicted = sum(row[k] for row in confusion)
+        actual = sum(confusion[k])
+        per_class[name] = 2 * true_positive / (predicted + actual) if predicted + actual else 0.0
+    return {"accuracy": sum(confusion[k][k] for k in range(len(names))) / len(labels),
+            "macro_f1": sum(per_class.values()) / len(names), "f1_per_class": per_class, "confusion": confusion}
+
+
+def recall_at_k(rankings, relevant, k):
+    """Rappel@k moyen : pour chaque requête, la part de ses documents pertinents classés dans les ``k`` premiers.
+
+    ``rankings[i]`` est la liste des identifiants de documents, du plus au moins pertinent selon le
+    système, pour la requête ``i`` ; ``relevant[i]`` l'ensemble de ses documents pertinents.
+    """
+    if len(rankings) != len(relevant) or not rankings:
+        raise ValueError("Il faut un classement et un ensemble de documents pertinents par requête (et au moins une).")
+    return sum(len(set(ranking[:k]) & set(gold)) / len(gold) for ranking, gold in zip(rankings, relevant)) / len(rankings)
+
+
+def mrr_at_k(rankings, relevant, k=10):
+    """MRR@k : moyenne, sur les requêtes, de 1 / rang du premier document pertinent (0 s'il est au-delà de ``k``)."""
+    total = 0.0
+    for ranking, gold in zip(rankings, relevant, strict=True):
+        total += next((1 / rank for rank, doc in enumerate(ranking[:k], start=1) if doc in gold), 0.0)
+    return total / len(rankings)

@@ -47,7 +47,11 @@ class Profile:
     batch_size: int = 16
     learning_rate: float = 3e-5
     lora_epochs: float = 1.0  # LoRA et QLoRA (leçon 03)
-    lora_learning_rate: float = 2e-3
+    lora_batch_size: int = 8
+    lora_learning_rate: float = 1e-3
+    nli_epochs: float = 3.0  # NLI (leçon 04)
+    nli_learning_rate: float = 5e-5
+    retrieval_model: str = ""  # encodeur de phrases de la leçon 05 ; vide : le MiniLM embarqué
 
     @property
     def offline(self):
@@ -75,11 +79,14 @@ def _profile(name):
     """Le profil ``name`` ; seuls smoke et local ont besoin du modèle embarqué (absent sous Colab avec GPU)."""
     if name == "full":
         return Profile("full", "distilbert-base-uncased", "roberta-base", False,
-                       epochs=2, batch_size=32, learning_rate=5e-5, lora_epochs=2, lora_learning_rate=1e-3)
+                       epochs=2, batch_size=32, learning_rate=5e-5, lora_epochs=2, lora_batch_size=32, lora_learning_rate=1e-3,
+                       nli_epochs=2, nli_learning_rate=2e-5,
+                       retrieval_model="sentence-transformers/all-MiniLM-L6-v2")
     embedded = embedded_model_path()
     if name == "smoke":
         return Profile("smoke", embedded, embedded, True, max_length=192, stride=64, train_examples=32,
-                       eval_examples=16, epochs=2, batch_size=8, learning_rate=1e-4, logging_steps=1)
+                       eval_examples=16, epochs=2, batch_size=8, learning_rate=1e-4, logging_steps=1,
+                       nli_epochs=1, nli_learning_rate=1e-4)
     return Profile("local", embedded, embedded, True, max_length=256, stride=96,
                    epochs=2, batch_size=16, learning_rate=1.5e-4)
 
@@ -108,4 +115,5 @@ def get_profile(name=None):
     # Un autre modèle que celui du profil (un identifiant du hub ou un dossier local), par exemple les
     # petits DistilBERT et RoBERTa aléatoires avec lesquels les tests vérifient les chemins du profil full
     return replace(profile, qa_model=os.environ.get("COURSE_QA_MODEL") or profile.qa_model,
-                   nli_model=os.environ.get("COURSE_NLI_MODEL") or profile.nli_model)
+                   nli_model=os.environ.get("COURSE_NLI_MODEL") or profile.nli_model,
+                   retrieval_model=profile.retrieval_model or embedded_model_path())

@@ -246,3 +246,247 @@ def test_wrong_f1_is_rejected_with_a_hint(capsys, function, expected_message):
     with pytest.raises(AssertionError):
         verifier_f1(function)
     assert expected_message in capsys.readouterr().out
+
+
+# --- Exercice 03 : la configuration LoRA ---
+
+def lora_solution(model, r=8):
+    from peft import LoraConfig, TaskType
+
+    targets = ["q_lin", "v_lin"] if model.config.model_type == "distilbert" else ["query", "value"]
+    return LoraConfig(task_type=TaskType.QUESTION_ANS, r=r, lora_alpha=2 * r, lora_dropout=0.1, target_modules=targets)
+
+
+def _variant(**changes):
+    def configure(model, r=8):
+        config = lora_solution(model, r)
+        for key, value in changes.items():
+            setattr(config, key, value(model, r) if callable(value) else value)
+        return config
+    return configure
+
+
+def lora_returns_model(model, r=8):
+    from peft import get_peft_model
+
+    return get_peft_model(model, lora_solution(model, r))
+
+
+@pytest.mark.parametrize("function, expected_message", [
+    (_variant(task_type=None), "reste gelée à ses poids aléatoires"),
+    (_variant(target_modules={"query", "value"}), "les noms dépendent de l'architecture"),
+    (_variant(target_modules={"q_lin", "v_lin"}), "les noms dépendent de l'architecture"),
+    (_variant(target_modules="all-linear"), "all-linear"),
+    (lora_returns_model, "pas le modèle"),
+    (_variant(r=8, lora_alpha=16), "ne l'écrivez pas en dur"),
+    (_variant(lora_alpha=lambda model, r: r), "lora_alpha doit valoir 2 × r"),
+    (_variant(target_modules=lambda model, r: {"query", "key", "value"} if model.config.model_type != "distilbert"
+              else {"q_lin", "k_lin", "v_lin"}), "la requête et la valeur"),
+])
+def test_wrong_lora_config_is_rejected_with_a_hint(capsys, function, expected_message):
+    from course_utils.checks import verifier_lora_config
+
+    verifier_lora_config(lora_solution)
+    assert "les 3 cas passent" in capsys.readouterr().out
+    with pytest.raises(AssertionError, match="à revoir"):
+        verifier_lora_config(function)
+    assert expected_message in capsys.readouterr().out
+
+
+# --- Exercice 04 : préparation de SNLI et compute_metrics ---
+
+def prepare_solution(data, tokenizer):
+    kept = data.filter(lambda label: label != -1, input_columns="label")
+    return kept.map(lambda batch: tokenizer(batch["premise"], batch["hypothesis"], truncation=True), batched=True)
+
+
+def prepare_keeps_unlabeled(data, tokenizer):
+    return data.map(lambda batch: tokenizer(batch["premise"], batch["hypothesis"], truncation=True), batched=True)
+
+
+def prepare_pads(data, tokenizer):
+    kept = data.filter(lambda label: label != -1, input_columns="label")
+    return kept.map(lambda b: tokenizer(b["premise"], b["hypothesis"], padding="max_length", max_length=64,
+                                        truncation=True), batched=True)
+
+
+def prepare_swapped(data, tokenizer):
+    kept = data.filter(lambda label: label != -1, input_columns="label")
+    return kept.map(lambda batch: tokenizer(batch["hypothesis"], batch["premise"]), batched=True)
+
+
+def prepare_concatenated(data, tokenizer):
+    kept = data.filter(lambda label: label != -1, input_columns="label")
+    return kept.map(lambda b: tokenizer([p + " " + h for p, h in zip(b["premise"], b["hypothesis"])]), batched=True)
+
+
+def prepare_drops_label(data, tokenizer):
+    return prepare_solution(data, tokenizer).remove_columns("label")
+
+
+def prepare_hypothesis_only(data, tokenizer):
+    kept = data.filter(lambda label: label != -1, input_columns="label")
+    return kept.map(lambda batch: tokenizer(batch["hypothesis"]), batched=True)
+
+
+@pytest.mark.parametrize("function, expected_message", [
+    (prepare_keeps_unlabeled, "Filtrez-les"),
+    (prepare_pads, "ne remplissez pas au prétraitement"),
+    (prepare_swapped, "la prémisse vient en premier"),
+    (prepare_concatenated, "pas concaténés"),
+    (prepare_drops_label, "la colonne label a disparu"),
+    (prepare_hypothesis_only, "pas l'hypothèse seule"),
+])
+def test_wrong_preparation_is_rejected_with_a_hint(capsys, tokenizer, function, expected_message):
+    from course_utils.checks import verifier_preparation
+
+    verifier_preparation(prepare_solution, tokenizer)
+    assert "cas passent" in capsys.readouterr().out
+    with pytest.raises(AssertionError):
+        verifier_preparation(function, tokenizer)
+    assert expected_message in capsys.readouterr().out
+
+
+def metrics_solution(eval_pred):
+    from course_utils.metrics import classification_scores
+
+    logits, labels = eval_pred
+    scores = classification_scores(np.argmax(logits, axis=-1), labels, ["e", "n", "c"])
+    return {"accuracy": scores["accuracy"], "macro_f1": scores["macro_f1"]}
+
+
+def metrics_on_logits(eval_pred):
+    logits, labels = eval_pred
+    return {"accuracy": float((logits[:, 0] == labels).mean()), "macro_f1": 0.0}
+
+
+def metrics_micro_f1(eval_pred):
+    logits, labels = eval_pred
+    accuracy = float((np.argmax(logits, axis=-1) == labels).mean())
+    return {"accuracy": accuracy, "macro_f1": accuracy}
+
+
+def metrics_weighted_f1(eval_pred):
+    from course_utils.metrics import classification_scores
+
+    logits, labels = eval_pred
+    scores = classification_scores(np.argmax(logits, axis=-1), labels, ["e", "n", "c"])
+    weights = np.bincount(labels, minlength=3) / len(labels)
+    return {"accuracy": scores["accuracy"], "macro_f1": float(np.dot(list(scores["f1_per_class"].values()), weights))}
+
+
+def metrics_wrong_keys(eval_pred):
+    return {"acc": 1.0}
+
+
+@pytest.mark.parametrize("function, expected_message", [
+    (metrics_on_logits, "argmax"),
+    (metrics_micro_f1, "F1 « micro »"),
+    (metrics_weighted_f1, "sans pondérer"),
+    (metrics_wrong_keys, "« accuracy » et « macro_f1 »"),
+])
+def test_wrong_compute_metrics_is_rejected_with_a_hint(capsys, function, expected_message):
+    from course_utils.checks import verifier_compute_metrics
+
+    verifier_compute_metrics(metrics_solution)
+    assert "cas passent" in capsys.readouterr().out
+    with pytest.raises(AssertionError):
+        verifier_compute_metrics(function)
+    assert expected_message in capsys.readouterr().out
+
+
+# --- Exercice 05 : conversion d'un document TriviaQA, rappel@k ---
+
+def convert_solution(question, document, aliases, max_words=800):
+    from course_utils.trivia import find_answer, truncate
+
+    context = truncate(document["text"], max_words)
+    found = find_answer(context, aliases)
+    answers = {"text": [found[1]], "answer_start": [found[0]]} if found else {"text": [], "answer_start": []}
+    return {"id": f"{question['question_id']}--{document['filename']}", "title": document["title"],
+            "context": context, "question": question["question"], "answers": answers}
+
+
+def _convert_with(find=None, context=None, answer_text=None):
+    def convert(question, document, aliases, max_words=800):
+        from course_utils.trivia import truncate
+
+        text = context(document["text"], max_words) if context else truncate(document["text"], max_words)
+        found = (find or _first_alias_first_match)(text, aliases)
+        answers = ({"text": [answer_text(text, found) if answer_text else text[found[0]:found[0] + found[1]]],
+                    "answer_start": [found[0]]} if found else {"text": [], "answer_start": []})
+        return {"id": f"{question['question_id']}--{document['filename']}", "title": document["title"],
+                "context": text, "question": question["question"], "answers": answers}
+    return convert
+
+
+def _first_alias_first_match(text, aliases):
+    for alias in aliases:
+        start = text.lower().find(alias)
+        if start >= 0:
+            return start, len(alias)
+    return None
+
+
+def _case_sensitive(text, aliases):
+    for alias in aliases:
+        if alias in text:
+            return text.index(alias), len(alias)
+    return None
+
+
+def _earliest_position(text, aliases):
+    found = [(text.lower().find(a), len(a)) for a in aliases if a in text.lower()]
+    return min(found) if found else None
+
+
+def _last_occurrence(text, aliases):
+    for alias in aliases:
+        start = text.lower().rfind(alias)
+        if start >= 0:
+            return start, len(alias)
+    return None
+
+
+@pytest.mark.parametrize("function, expected_message", [
+    (_convert_with(find=_case_sensitive), "sans tenir compte de la casse"),
+    (_convert_with(context=lambda text, n: text.lower()), "ne mettez pas le contexte en minuscules"),
+    (_convert_with(context=lambda text, n: text), "max_mots"),
+    (_convert_with(answer_text=lambda text, found: text[found[0]:found[0] + found[1]].lower()), "answer_start doit pointer"),
+    (_convert_with(find=_earliest_position), "dans l'ordre de la liste"),
+    (_convert_with(find=_last_occurrence), "première occurrence"),
+    (_convert_with(find=lambda text, aliases: (0, 4)), "jamais une position au hasard"),
+])
+def test_wrong_conversion_is_rejected_with_a_hint(capsys, function, expected_message):
+    from course_utils.checks import verifier_conversion
+
+    verifier_conversion(convert_solution)
+    assert "cas passent" in capsys.readouterr().out
+    verifier_conversion(_convert_with())  # la même règle, écrite autrement
+    capsys.readouterr()
+    with pytest.raises(AssertionError):
+        verifier_conversion(function)
+    assert expected_message in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("function, expected_message", [
+    (lambda rankings, relevant, k: sum(len(set(r[:k - 1]) & g) / len(g) for r, g in zip(rankings, relevant)) / len(rankings),
+     "le rang k est compris"),
+    (lambda rankings, relevant, k: sum(len(set(r[:k + 1]) & g) / len(g) for r, g in zip(rankings, relevant)) / len(rankings),
+     "au-delà du rang k"),
+    (lambda rankings, relevant, k: sum(len(set(r[:k]) & g) / k for r, g in zip(rankings, relevant)) / len(rankings),
+     "pas par k"),
+    (lambda rankings, relevant, k: sum(bool(set(r[:k]) & g) for r, g in zip(rankings, relevant)) / len(rankings),
+     "dès qu'un seul est trouvé"),
+    (lambda rankings, relevant, k: sum(len(set(r[:k]) & g) / len(g) for r, g in zip(rankings, relevant)),
+     "la moyenne sur toutes les requêtes"),
+])
+def test_wrong_recall_is_rejected_with_a_hint(capsys, function, expected_message):
+    from course_utils.checks import verifier_recall_at_k
+    from course_utils.metrics import recall_at_k
+
+    verifier_recall_at_k(recall_at_k)
+    assert "cas passent" in capsys.readouterr().out
+    with pytest.raises(AssertionError):
+        verifier_recall_at_k(function)
+    assert expected_message in capsys.readouterr().out

@@ -100,3 +100,27 @@ def test_null_threshold_sweep_splits_has_and_no_answer():
     assert (low["HasAns_f1"], low["NoAns_f1"]) == (0.0, 100.0)  # seuil très bas : on s'abstient partout
     assert (middle["HasAns_f1"], middle["NoAns_f1"], middle["f1"]) == (100.0, 100.0, 100.0)
     assert (high["HasAns_f1"], high["NoAns_f1"]) == (100.0, 0.0) and high["threshold"] == 2.0
+
+
+def test_classification_scores_against_hand_computed_values():
+    from course_utils.metrics import classification_scores
+
+    labels = [0, 0, 0, 1, 1, 2]
+    predictions = [0, 0, 1, 1, 2, 2]
+    scores = classification_scores(predictions, labels, ["entailment", "neutral", "contradiction"])
+    assert scores["accuracy"] == 4 / 6
+    assert scores["confusion"] == [[2, 1, 0], [0, 1, 1], [0, 0, 1]]
+    # F1 par classe = 2 VP / (prédits + vrais) : 4/5, 2/4, 2/3
+    assert scores["f1_per_class"] == {"entailment": 0.8, "neutral": 0.5, "contradiction": 2 / 3}
+    assert abs(scores["macro_f1"] - (0.8 + 0.5 + 2 / 3) / 3) < 1e-12
+
+
+def test_classification_scores_refuses_unlabeled_rows_and_logits():
+    import pytest
+
+    from course_utils.metrics import classification_scores
+
+    with pytest.raises(ValueError, match="retirez les étiquettes -1"):
+        classification_scores([0, 1], [0, -1], ["a", "b"])
+    with pytest.raises(ValueError, match="autant"):
+        classification_scores([0], [0, 1], ["a", "b"])
