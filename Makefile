@@ -23,16 +23,25 @@ $(VENV)/.installed: pyproject.toml $(CONSTRAINTS)
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
+SMOKE := $(OFFLINE) COURSE_PROFILE=smoke COURSE_FRESH_START=1
+NBVAL := $(PY) -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider
+TINY := $(CURDIR)/build/tiny
+
 test: $(VENV)/.installed
-	$(OFFLINE) COURSE_PROFILE=smoke $(PY) -m pytest tests --ignore=tests/browser
-	$(OFFLINE) COURSE_PROFILE=smoke $(PY) -m course_utils.exercises --check
-	$(OFFLINE) COURSE_PROFILE=smoke COURSE_FRESH_START=1 COURSE_BUILD_DIR=$(CURDIR)/build/smoke $(PY) -m pytest --nbval-lax \
-		--nbval-current-env -p no:cacheprovider notebooks solutions
+	$(SMOKE) $(PY) -m pytest tests --ignore=tests/browser
+	$(SMOKE) $(PY) -m course_utils.exercises --check
+	$(SMOKE) COURSE_BUILD_DIR=$(CURDIR)/build/smoke $(NBVAL) notebooks solutions
+	@echo "Les architectures du profil full, en petits modèles aléatoires : DistilBERT (QA), RoBERTa (NLI, puis QA)"
+	$(OFFLINE) $(PY) tests/tiny_models.py $(TINY)
+	$(SMOKE) COURSE_QA_MODEL=$(TINY)/distilbert COURSE_NLI_MODEL=$(TINY)/roberta \
+		COURSE_BUILD_DIR=$(CURDIR)/build/smoke-distilbert $(NBVAL) notebooks solutions
+	$(SMOKE) COURSE_QA_MODEL=$(TINY)/roberta COURSE_BUILD_DIR=$(CURDIR)/build/smoke-roberta \
+		$(NBVAL) notebooks/02_finetuning_complet.ipynb notebooks/02b_squad_v2.ipynb notebooks/03_lora_qlora.ipynb
 
 # La leçon 02 dans JupyterLab, pilotée par Chromium sans fenêtre (Playwright) : formulaire et TensorBoard.
 # Chromium vient de Debian (apt-get, en root comme en CI) : `playwright install` téléchargerait le sien.
 test-browser: $(VENV)/.installed
-	$(PY) -c "import playwright" 2>/dev/null || $(PY) -m pip install -q playwright
+	$(PY) -c "import playwright" 2>/dev/null || $(PIP_INSTALL) playwright
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	$(OFFLINE) COURSE_BROWSER=1 $(PY) -m pytest -p no:cacheprovider tests/browser
 

@@ -2,8 +2,11 @@
 
 - prétraitement : exemples/s de ``prepare_train_features``, d'un appel nu au tokenizer (mêmes fenêtres,
   sans étiquettes) et de l'algorithme de référence (run_qa.py) ;
-- entraînement : pas/s et mémoire pour le fine-tuning complet et LoRA (QLoRA seulement sur GPU CUDA) ;
-- EM/F1 atteints par la leçon 02, s'ils ont été mesurés (``make course``).
+- entraînement : pas/s et pic mémoire pour le fine-tuning complet, LoRA et QLoRA (sur CPU comme sur GPU),
+  et la mémoire du modèle en fp32 et en 4 bits ;
+- inférence : latence d'``answer_question`` par question ;
+- EM/F1 atteints par les leçons 02 et 03, s'ils ont été mesurés (``make course``) ;
+- un graphique de la comparaison des entraînements : ``build/bench.png``.
 """
 
 import json
@@ -25,7 +28,8 @@ from course_utils import get_profile, setup_notebook  # noqa: E402
 from course_utils.data import load_squad  # noqa: E402
 from course_utils.notebook import build_dir  # noqa: E402
 from course_utils.spans import prepare_train_features  # noqa: E402
-from course_utils.training import count_parameters  # noqa: E402
+from course_utils.inference import answer_question  # noqa: E402
+from course_utils.training import count_parameters, encoder_linear_names, load_4bit, lora_config  # noqa: E402
 
 
 def best_rate(function, n_examples, repeats=5):
@@ -60,20 +64,33 @@ def peak_memory_mib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # pic du processus (Linux : en Kio)
 
 
+def training_model(kind, profile):
+    """Le modèle à entraîner : complet, LoRA (r=16 sur les couches denses, comme la leçon 03) ou QLoRA."""
+    from peft import get_peft_model, prepare_model_for_kbit_training
+
+    if kind == "qlora":
+        model = prepare_model_for_kbit_training(load_4bit(profile.qa_model), use_gradient_checkpointing=False)
+    else:
+        model = AutoModelForQuestionAnswering.from_pretrained(profile.qa_model)
+    if kind == "complet":
+        return model
+    return get_peft_model(model, lora_config(model, r=16, alpha=32, targets=encoder_linear_names(model)))
+
+
 def training_speed(kind, steps=8):
     """Pas d'optimisation par seconde (après un pas de chauffe) et pic mémoire, dans un processus à part."""
     profile = get_profile()
     set_seed(0)
     tokenizer = AutoTokenizer.from_pretrained(profile.qa_model)
-    model = AutoModelForQuestionAnswering.from_pretrained(profile.qa_model)
-    if kind == "lora":
-        model = lora(model)
+    model = training_model(kind, profile)
     features = load_squad(profile)["train"].map(
         prepare_train_features, batched=True, remove_columns=["id", "title", "context", "question", "answers"],
         fn_kwargs={"tokenizer": tokenizer, "max_length": profile.max_length, "stride": profile.stride})
     collator = DataCollatorWithPadding(tokenizer)
     device = "cuda" if torch.cuda.is_available() else "cpu"
-    model.to(device).train()
+    if kind != "qlora":  # le modèle 4 bits est déjà placé par bitsandbytes
+        model.to(device)
+    model.train()
     optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=profile.learning_rate)
     batches = [collator(list(features.select(range(i * profile.batch_size, (i + 1) * profile.batch_size))))
                for i in range(steps + 1)]
@@ -83,20 +100,63 @@ def training_speed(kind, steps=8):
         loss = model(**{k: v.to(device) for k, v in batch.items()}).loss
         loss.backward()
         optimizer.step()
-        optimizer.zero_grad()
+        optimizer.zero_grad(set_to_none=False)  # garde les gradients pour les compter
     if device == "cuda":
         torch.cuda.synchronize()
     trainable, total = count_parameters(model)
+    state = [t for s in optimizer.state.values() for t in s.values() if torch.is_tensor(t)]
+    state += [p.grad for p in model.parameters() if p.grad is not None]
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
     return {"pas_s": steps / (time.perf_counter() - start), "memoire_pic_mio": peak_memory_mib(),
-            "parametres_entraines": trainable, "parametres_total": total, "taille_lot": profile.batch_size}
+            "memoire_modele_mio": base.get_memory_footprint() / 2**20,
+            "gradients_adam_mio": sum(t.numel() * t.element_size() for t in state) / 2**20, "parametres_entraines": trainable,
+            "parametres_total": total, "taille_lot": profile.batch_size}
 
 
-def lora(model):
-    from peft import LoraConfig, get_peft_model
+def inference_latency(profile, questions=20):
+    """Millisecondes par question d'``answer_question`` (médiane), avec le modèle de la leçon 02 s'il existe."""
+    saved = build_dir("models") / "qa-full"
+    source = saved if (saved / "config.json").exists() else profile.qa_model
+    tokenizer = AutoTokenizer.from_pretrained(source)
+    model = AutoModelForQuestionAnswering.from_pretrained(source).to("cuda" if torch.cuda.is_available() else "cpu")
+    examples = load_squad(profile)["validation"]
+    examples = examples.select(range(min(questions, len(examples))))
+    times = []
+    for example in examples:
+        start = time.perf_counter()
+        answer_question(model, tokenizer, example["question"], example["context"], profile.max_length, profile.stride)
+        times.append(time.perf_counter() - start)
+    return {"modele": "leçon 02" if source == saved else "non entraîné", "questions": len(times),
+            "ms_par_question": 1000 * sorted(times)[len(times) // 2]}
 
-    # Modules visés par défaut selon l'architecture (query/value pour BERT, q_lin/v_lin pour DistilBERT) ;
-    # la tâche QUESTION_ANS garde la tête qa_outputs entraînable
-    return get_peft_model(model, LoraConfig(task_type="QUESTION_ANS", r=8, lora_alpha=16, lora_dropout=0.1))
+
+def lesson_metrics(name):
+    path = build_dir("metrics") / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def plot(results, path):
+    """Graphique PNG : vitesse et pic mémoire de chaque entraînement, et F1 de la leçon 03 s'il existe."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    kinds = list(results["entrainement"])
+    values = [results["entrainement"][k] for k in kinds]
+    lesson = results.get("lecon_03")
+    fig, axes = plt.subplots(1, 3 if lesson else 2, figsize=(13 if lesson else 8, 3.5))
+    axes[0].bar(kinds, [v["pas_s"] for v in values], color="tab:blue")
+    axes[0].set(title="Vitesse d'entraînement", ylabel="pas par seconde")
+    axes[1].bar(kinds, [v["memoire_pic_mio"] for v in values], color="tab:orange")
+    axes[1].set(title="Pic mémoire", ylabel="Mio")
+    if lesson:
+        rows = lesson["table"]
+        axes[2].barh([r["méthode"] for r in rows], [r["F1"] for r in rows], color="tab:green")
+        axes[2].set(title="F1 mesuré (leçon 03)", xlabel="F1")
+    fig.suptitle(f"Banc de mesure — profil {results['profil']}, {results['materiel']}")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
 
 
 def main():
@@ -108,10 +168,12 @@ def main():
                "pretraitement": preprocessing(profile, tokenizer)}
     # Un processus par mesure : le pic mémoire de l'une ne doit pas compter dans l'autre
     with multiprocessing.get_context("spawn").Pool(1, maxtasksperchild=1) as pool:
-        results["entrainement"] = {kind: pool.apply(training_speed, (kind,)) for kind in ("complet", "lora")}
-    metrics = build_dir("metrics") / "02_finetuning_complet.json"
-    results["lecon_02"] = json.loads(metrics.read_text()) if metrics.exists() else None
+        results["entrainement"] = {kind: pool.apply(training_speed, (kind,)) for kind in ("complet", "lora", "qlora")}
+    results["inference"] = inference_latency(profile)
+    results["lecon_02"] = lesson_metrics("02_finetuning_complet")
+    results["lecon_03"] = lesson_metrics("03_lora_qlora")
     (build_dir() / "bench.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    plot(results, build_dir() / "bench.png")
     print_table(results)
 
 
@@ -122,12 +184,24 @@ def print_table(results):
     print(f"  tokenizer nu (fenêtres + décalages) : {pre['tokenizer_nu_ex_s']:8.0f} exemples/s")
     print(f"  prepare_train_features              : {pre['prepare_train_features_ex_s']:8.0f} exemples/s")
     print(f"  référence run_qa.py                 : {pre['reference_run_qa_ex_s']:8.0f} exemples/s")
-    print("\nEntraînement (pas d'optimisation, lots du profil) :")
+    print("\nEntraînement (pas d'optimisation, lots du profil ; LoRA et QLoRA : r=16 sur les couches denses) :")
     for name, r in results["entrainement"].items():
-        print(f"  {name:8} {r['pas_s']:6.2f} pas/s · pic mémoire {r['memoire_pic_mio']:7.0f} Mio · "
-              f"{r['parametres_entraines']:,} paramètres entraînés sur {r['parametres_total']:,}".replace(",", " "))
-    if not torch.cuda.is_available():
-        print("  qlora    non mesuré : la quantification 4 bits de bitsandbytes demande un GPU CUDA")
+        print(f"  {name:8} {r['pas_s']:6.2f} pas/s · pic mémoire {r['memoire_pic_mio']:7.0f} Mio · modèle "
+              f"{r['memoire_modele_mio']:5.0f} Mio · gradients et Adam {r['gradients_adam_mio']:5.0f} Mio · "
+              f"{r['parametres_entraines']:,} paramètres entraînés sur "
+              f"{r['parametres_total']:,}".replace(",", " "))
+    full, four = results["entrainement"]["complet"], results["entrainement"]["qlora"]
+    print(f"  mémoire du modèle : {full['memoire_modele_mio']:.0f} Mio en fp32, {four['memoire_modele_mio']:.0f} Mio "
+          f"en 4 bits ({100 * four['memoire_modele_mio'] / full['memoire_modele_mio']:.0f} %)")
+    print("  (le pic du processus compte aussi le chargement et les activations : sur CPU, avec de petits lots,\n"
+          "   ce que LoRA économise se lit surtout dans les gradients et les états d'Adam)")
+    inference = results["inference"]
+    print(f"\nInférence : {inference['ms_par_question']:.0f} ms par question (médiane sur {inference['questions']}, "
+          f"modèle {inference['modele']})")
+    if results["lecon_03"]:
+        print("\nLeçon 03 :")
+        for row in results["lecon_03"]["table"]:
+            print(f"  {row['méthode']:40} F1 {row['F1']:5.1f}")
     lesson = results["lecon_02"]
     if lesson:
         print(f"\nLeçon 02 (profil {lesson['profile']}) : F1 {lesson['before']['f1']:.1f} -> {lesson['after']['f1']:.1f}, "
