@@ -35,7 +35,8 @@ def checkpoint_dir(name):
     from .notebook import build_dir
 
     path = build_dir("checkpoints", name)
-    if os.environ.get("COURSE_FRESH_START") == "1":
+    # Sur plusieurs processus (accelerate, torchrun), seul le premier de chaque machine efface
+    if os.environ.get("COURSE_FRESH_START") == "1" and os.environ.get("LOCAL_RANK", "0") == "0":
         shutil.rmtree(path)
         path.mkdir(parents=True)
     return path

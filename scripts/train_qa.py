@@ -2,7 +2,7 @@
 
     python scripts/train_qa.py --profile local                                     # un processus
     accelerate launch --multi_gpu --num_processes 8 scripts/train_qa.py --profile full   # 8 GPU d'une machine
-    torchrun --nproc_per_node 2 scripts/train_qa.py --profile smoke                 # 2 processus sur CPU (gloo)
+    accelerate launch --multi_gpu --num_processes 2 scripts/train_qa.py --profile smoke  # 2 processus sur CPU (gloo)
 
 Sous ``accelerate launch``, le ``Trainer`` répartit les lots entre les processus (données parallèles) :
 chaque processus calcule ses gradients, qui sont moyennés avant chaque pas. Le lot effectif vaut donc

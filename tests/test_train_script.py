@@ -2,6 +2,7 @@
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -10,10 +11,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_two_processes_train_and_evaluate(tmp_path):
-    """torchrun (le lanceur qu'utilise accelerate launch --multi_gpu) : deux processus sur CPU, gloo."""
+    """accelerate launch --multi_gpu sans GPU : deux processus sur CPU, communication par gloo."""
     env = {**os.environ, "COURSE_BUILD_DIR": str(tmp_path), "COURSE_FRESH_START": "1", "OMP_NUM_THREADS": "1",
            "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    command = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", str(ROOT / "scripts" / "train_qa.py"),
+    with socket.socket() as free:  # un port libre : le 29500 par défaut peut être pris par un autre lancement
+        free.bind(("127.0.0.1", 0))
+        port = str(free.getsockname()[1])
+    command = [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", "2", "--main_process_port", port,
+               "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no", str(ROOT / "scripts" / "train_qa.py"),
                "--profile", "smoke", "--output", str(tmp_path / "model"), "--max-steps", "3"]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
