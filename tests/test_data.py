@@ -7,6 +7,8 @@ import pytest
 from datasets import ClassLabel, Features, List, Value
 
 from course_utils import data, get_profile
+from course_utils.metrics import recall_at_k
+from course_utils.retrieval import BM25, bm25_rankings
 
 S = Value("string")
 HUB_SQUAD = Features({"id": S, "title": S, "context": S, "question": S,
@@ -106,9 +108,23 @@ def test_trivia_qa(local):
     assert {"WikipediaEntity", "Numerical", "FreeForm"} <= {row["answer"]["type"] for row in rows}
 
 
-def test_triplets_and_quora(local):
+def test_triplets_are_hard_for_bm25(local):
+    """Comme dans le vrai jeu (0,68 et 0,64 sur un extrait), la recherche lexicale ne résout pas les triplets."""
     triplets = data.load_trivia_triplets(local)["train"]
     assert triplets.num_rows >= 100 and triplets.column_names == ["anchor", "positive", "negative"]
+    corpus = list(dict.fromkeys(list(triplets["positive"]) + list(triplets["negative"])))
+    index = BM25(corpus)
+
+    def prefers_positive(row):
+        scores = index.scores(row["anchor"])
+        return scores[corpus.index(row["positive"])] > scores[corpus.index(row["negative"])]
+
+    assert 0.5 < sum(map(prefers_positive, triplets)) / len(triplets) <= 0.8
+    rankings = bm25_rankings(list(triplets["anchor"]), corpus)
+    assert recall_at_k(rankings, [{corpus.index(p)} for p in triplets["positive"]], 1) <= 0.75
+
+
+def test_quora(local):
     quora = data.load_quora(local)["train"]
     assert quora.num_rows >= 100 and quora.column_names == ["question", "answer"]
     assert Counter(quora["question"]).most_common(1)[0][1] > 1  # des questions répétées
