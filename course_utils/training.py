@@ -54,8 +54,9 @@ def training_arguments(profile, output_dir, **overrides):
 
     Les journaux TensorBoard vont dans ``<output_dir>/runs`` (variable ``TENSORBOARD_LOGGING_DIR``, qui
     remplace l'ancien argument ``logging_dir``) et un point de contrôle est gardé à chaque époque pour
-    pouvoir reprendre un entraînement interrompu. Les lots regroupent des fenêtres de longueurs voisines
-    (``group_by_length``), ce qui retire l'essentiel du remplissage.
+    pouvoir reprendre un entraînement interrompu. Les lots sont tirés au hasard : des lots de longueurs
+    voisines (``group_by_length``) retireraient du remplissage, mais sur un petit échantillon ils
+    rassemblent les fenêtres sans réponse des longs contextes, et l'apprentissage en pâtit (leçon 2).
     """
     from transformers import TrainingArguments
 
@@ -77,7 +78,7 @@ def training_arguments(profile, output_dir, **overrides):
         warmup_steps=0.1,
         weight_decay=0.01,
         label_names=QA_LABELS,
-        train_sampling_strategy="group_by_length",  # lots de fenêtres de longueurs voisines : moins de [PAD]
+        train_sampling_strategy="random",  # group_by_length : lots peu variés sur un petit échantillon (leçon 2)
         bf16=bf16,
         fp16=fp16,
         dataloader_pin_memory=torch.cuda.is_available(),  # sans GPU, la mémoire épinglée ne sert à rien

@@ -19,7 +19,7 @@ def test_training_arguments_today_api(smoke, tmp_path):
     args = training_arguments(smoke, tmp_path / "run", learning_rate=1e-3)
     assert args.eval_strategy == "epoch" and args.save_strategy == "epoch" and args.save_total_limit == 2
     assert args.report_to == ["tensorboard"] and args.label_names == QA_LABELS
-    assert args.train_sampling_strategy == "group_by_length"
+    assert args.train_sampling_strategy == "random"
     assert args.learning_rate == 1e-3 and args.max_steps == smoke.max_steps
     assert args.logging_steps == smoke.logging_steps == 1  # quelques pas en smoke : on les journalise tous
     assert not args.bf16 and not args.fp16  # pas de GPU ici
