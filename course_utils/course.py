@@ -160,10 +160,22 @@ def versions():
 
 
 def _table(rows):
-    """Tableau markdown à partir d'une liste de dictionnaires aux mêmes clés."""
-    columns = list(rows[0])
+    """Tableau markdown d'une liste de dictionnaires : toutes leurs clés, « — » là où une ligne n'a pas de valeur.
+
+    Une colonne dont tous les nombres sont entre 0 et 1 (des exactitudes, des rappels) garde trois
+    décimales ; les autres (des scores sur 100, des secondes) une seule, même pour une valeur sous 1.
+    """
+    columns = list(dict.fromkeys(column for row in rows for column in row))
+
+    def digits(column):
+        values = [row[column] for row in rows if isinstance(row.get(column), (int, float))]
+        return 3 if values and all(0 <= abs(value) <= 1 for value in values) else 1
+
+    def cell(value, column):
+        return "—" if value is None else french_number(value, digits(column))
+
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(number(row.get(column, "")) for column in columns) + " |" for row in rows]
+    lines += ["| " + " | ".join(cell(row.get(column), column) for column in columns) + " |" for row in rows]
     return lines
 
 

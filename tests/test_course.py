@@ -54,6 +54,20 @@ def test_report_reads_metrics_files(tmp_path):
     assert "| notebooks/02_b.ipynb | 11 min 40 s |" in text and "Versions : Python" in text
 
 
+def test_report_table_keeps_every_column(tmp_path):
+    """Des lignes aux colonnes différentes (leçon 05) ; un EM de 0,4 % n'est pas une exactitude de 0,408."""
+    (tmp_path / "metrics").mkdir()
+    table = [{"mesure": "LoRA sans task_type", "EM": 0.408, "F1": 2.47, "sauvegarde": None},
+             {"mesure": "LoRA", "EM": 53.47, "F1": 64.7, "sauvegarde": 2.67},
+             {"mesure": "triplets, BM25", "rappel@1": 0.5455, "MRR@10": 0.6812}]
+    (tmp_path / "metrics" / "05_x.json").write_text(json.dumps({"table": table}), encoding="utf-8")
+    report(tmp_path, [], "local")
+    text = (tmp_path / "rapport.md").read_text(encoding="utf-8")
+    assert "| mesure | EM | F1 | sauvegarde | rappel@1 | MRR@10 |" in text
+    assert "| LoRA sans task_type | 0,4 | 2,5 | — | — | — |" in text
+    assert "| triplets, BM25 | — | — | — | 0,545 | 0,681 |" in text
+
+
 def test_main_stops_on_failure_and_reports(tmp_path, capsys):
     good = write_notebook(tmp_path / "notebooks" / "01_ok.ipynb", "print('ok')")
     bad = write_notebook(tmp_path / "notebooks" / "02_ko.ipynb", "1 / 0")
