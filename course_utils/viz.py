@@ -4,6 +4,8 @@ from html import escape
 
 from IPython.display import HTML
 
+from .french import number
+
 ANSWER_COLOR = "#ffd54f"
 COLORS = ("#90caf9", "#a5d6a7", "#f48fb1", "#ce93d8", "#ffcc80", "#80deea")
 
@@ -136,9 +138,9 @@ def qa_widget(answer_question, context="", question=""):
             return
         result = answer_question(question=question_box.value, context=context_box.value)
         if not result["answer"]:
-            answer.value = f"<p><b>Pas de réponse</b> dans ce contexte (score {result['score']:.2f}).</p>"
+            answer.value = f"<p><b>Pas de réponse</b> dans ce contexte (score {number(result['score'], 2)}).</p>"
             return
-        label = f"réponse (score {result['score']:.2f})"
+        label = f"réponse (score {number(result['score'], 2)})"
         answer.value = highlight(context_box.value, {label: (result["start"], result["end"])}).data
 
     button.on_click(on_click)

@@ -62,7 +62,7 @@ def test_qa_widget_answers_without_output_widget():
     assert button.description == "Répondre" and calls == ["Where is Paris?"]
     # Pas de widget Output (il peut bloquer une exécution automatique) : la réponse est la valeur d'un HTML
     assert not any(isinstance(child, widgets.Output) for child in form.children)
-    assert isinstance(result, widgets.HTML) and ">France</mark>" in result.value and "score 0.90" in result.value
+    assert isinstance(result, widgets.HTML) and ">France</mark>" in result.value and "score 0,90" in result.value
     question_box.value = "What is it?"
     button.click()
     assert calls[-1] == "What is it?" and ">Paris </mark>" in result.value
