@@ -14,9 +14,14 @@ import multiprocessing
 import resource
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import torch
+
+# peft 0.21 appelle encore is_gradient_checkpointing, que transformers 5 a renommé is_activation_checkpointing :
+# un avertissement sans effet (expliqué dans la leçon 03)
+warnings.filterwarnings("ignore", message="`is_gradient_checkpointing` is deprecated")
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
