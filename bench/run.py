@@ -195,9 +195,10 @@ def print_table(results):
               f"{r['memoire_modele_mio']:5.0f} Mio · gradients et Adam {r['gradients_adam_mio']:5.0f} Mio · "
               f"{r['parametres_entraines']:,} paramètres entraînés sur "
               f"{r['parametres_total']:,}".replace(",", " "))
-    full, four = results["entrainement"]["complet"], results["entrainement"]["qlora"]
-    print(f"  mémoire du modèle : {full['memoire_modele_mio']:.0f} Mio en fp32, {four['memoire_modele_mio']:.0f} Mio "
-          f"en 4 bits ({100 * four['memoire_modele_mio'] / full['memoire_modele_mio']:.0f} %)")
+    # LoRA et QLoRA portent les mêmes adaptateurs : seule la précision du modèle gelé les distingue
+    fp32, four = results["entrainement"]["lora"], results["entrainement"]["qlora"]
+    print(f"  mémoire du modèle avec ses adaptateurs : {fp32['memoire_modele_mio']:.0f} Mio en fp32, "
+          f"{four['memoire_modele_mio']:.0f} Mio en 4 bits ({100 * four['memoire_modele_mio'] / fp32['memoire_modele_mio']:.0f} %)")
     print("  (le pic du processus compte aussi le chargement et les activations : sur CPU, avec de petits lots,\n"
           "   ce que LoRA économise se lit surtout dans les gradients et les états d'Adam)")
     inference = results["inference"]
