@@ -166,13 +166,12 @@ def _table(rows):
     décimales ; les autres (des scores sur 100, des secondes) une seule, même pour une valeur sous 1.
     """
     columns = list(dict.fromkeys(column for row in rows for column in row))
-
-    def digits(column):
-        values = [row[column] for row in rows if isinstance(row.get(column), (int, float))]
-        return 3 if values and all(0 <= abs(value) <= 1 for value in values) else 1
+    numbers = {column: [row[column] for row in rows if isinstance(row.get(column), (int, float))] for column in columns}
+    digits = {column: 3 if values and all(0 <= abs(value) <= 1 for value in values) else 1
+              for column, values in numbers.items()}
 
     def cell(value, column):
-        return "—" if value is None else french_number(value, digits(column))
+        return "—" if value is None else french_number(value, digits[column])
 
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(cell(row.get(column), column) for column in columns) + " |" for row in rows]
