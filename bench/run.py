@@ -73,10 +73,11 @@ def training_model(kind, profile):
     """Le modèle à entraîner : complet, LoRA (r=16 sur les couches denses, comme la leçon 03) ou QLoRA."""
     from peft import get_peft_model, prepare_model_for_kbit_training
 
+    options = profile.model_options(profile.qa_model)  # le dropout de l'attention du profil, comme les leçons
     if kind == "qlora":
-        model = prepare_model_for_kbit_training(load_4bit(profile.qa_model), use_gradient_checkpointing=False)
+        model = prepare_model_for_kbit_training(load_4bit(profile.qa_model, **options), use_gradient_checkpointing=False)
     else:
-        model = AutoModelForQuestionAnswering.from_pretrained(profile.qa_model)
+        model = AutoModelForQuestionAnswering.from_pretrained(profile.qa_model, **options)
     if kind == "complet":
         return model
     return get_peft_model(model, lora_config(model, r=16, alpha=32, targets=encoder_linear_names(model)))

@@ -32,7 +32,7 @@ CELL_TIMEOUTS = {"smoke": 300, "local": 900, "full": 4 * 3600}
 
 # Budget de ``make course`` en profil local sur 2 cœurs, par partie du cours : (titre, préfixes, secondes)
 BUDGETS = [
-    ("leçons 01 et 02", ("notebooks/01", "notebooks/02"), 12 * 60),
+    ("leçons 01, 02 et 02b", ("notebooks/01", "notebooks/02"), 12 * 60),
     ("leçon 03", ("notebooks/03",), 12 * 60),
     ("leçon 04", ("notebooks/04",), 5 * 60),
     ("leçon 05", ("notebooks/05",), 4 * 60),

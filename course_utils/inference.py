@@ -13,23 +13,28 @@ from .spans import prepare_eval_features
 
 
 def predict_logits(model, features, tokenizer, batch_size=32):
-    """Logits de début et de fin de chaque fenêtre (listes de tableaux numpy, une entrée par fenêtre)."""
+    """Logits de début et de fin de chaque fenêtre (listes de tableaux numpy, une entrée par fenêtre).
+
+    Les fenêtres passent par lots de longueurs voisines (triées par longueur) : chaque lot est moins
+    rempli de ``[PAD]``, donc moins coûteux. Les logits sont rendus dans l'ordre de ``features``.
+    """
     from transformers import DataCollatorWithPadding
 
     collator = DataCollatorWithPadding(tokenizer)
     inputs = features.select_columns([name for name in tokenizer.model_input_names if name in features.column_names])
+    order = np.argsort([len(ids) for ids in features["input_ids"]], kind="stable")
     device = next(model.parameters()).device
     model.eval()
-    starts, ends = [], []
+    starts, ends = [None] * len(order), [None] * len(order)
     with torch.inference_mode():
-        for first in range(0, len(inputs), batch_size):
-            batch = collator(list(inputs.select(range(first, min(first + batch_size, len(inputs))))))
+        for first in range(0, len(order), batch_size):
+            indices = order[first:first + batch_size].tolist()
+            batch = collator(list(inputs.select(indices)))
             output = model(**{key: value.to(device) for key, value in batch.items()})
             lengths = batch["attention_mask"].sum(dim=1).tolist()
-            for start, end, length in zip(output.start_logits.float().cpu().numpy(),
-                                          output.end_logits.float().cpu().numpy(), lengths):
-                starts.append(start[:length])
-                ends.append(end[:length])
+            for index, start, end, length in zip(indices, output.start_logits.float().cpu().numpy(),
+                                                 output.end_logits.float().cpu().numpy(), lengths):
+                starts[index], ends[index] = start[:length], end[:length]
     return starts, ends
 
 

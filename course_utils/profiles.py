@@ -52,6 +52,7 @@ class Profile:
     nli_epochs: float = 3.0  # NLI (leçon 04)
     nli_learning_rate: float = 5e-5
     retrieval_model: str = ""  # encodeur de phrases de la leçon 05 ; vide : le MiniLM embarqué
+    attention_dropout: float | None = None  # dropout de l'attention ; None : celui du modèle
 
     @property
     def offline(self):
@@ -67,6 +68,26 @@ class Profile:
         """Nom lisible du modèle de la tâche (``"qa"`` ou ``"nli"``)."""
         model = self.qa_model if task == "qa" else self.nli_model
         return "MiniLM embarqué" if self.embedded_data and model == embedded_model_path() else model
+
+    def model_options(self, model_id):
+        """Arguments de ``from_pretrained`` propres au profil : le dropout de l'attention, s'il le fixe.
+
+        Sur CPU, PyTorch n'a un noyau d'attention fusionné (``scaled_dot_product_attention``) que sans
+        dropout de l'attention ; avec, il calcule l'attention pas à pas, et un pas d'entraînement prend
+        environ 1,6 fois plus de temps (leçon 2). Les profils CPU le mettent donc à 0. Le nom du réglage
+        dépend de l'architecture : ``attention_probs_dropout_prob`` (BERT, RoBERTa), ``attention_dropout``
+        (DistilBERT).
+        """
+        if self.attention_dropout is None:
+            return {}
+        from transformers import AutoConfig
+
+        config = AutoConfig.from_pretrained(model_id)
+        names = [name for name in ("attention_probs_dropout_prob", "attention_dropout") if hasattr(config, name)]
+        if not names:
+            raise ValueError(f"Le modèle « {model_id} » ({config.model_type}) n'a pas de dropout de l'attention "
+                             "connu du cours : ajoutez le nom de son réglage dans Profile.model_options.")
+        return {names[0]: self.attention_dropout}
 
     def describe(self):
         """Résumé en français, affiché en tête de chaque notebook."""
@@ -86,9 +107,9 @@ def _profile(name):
     if name == "smoke":
         return Profile("smoke", embedded, embedded, True, max_length=192, stride=64, train_examples=32,
                        eval_examples=16, epochs=2, batch_size=8, learning_rate=1e-4, logging_steps=1,
-                       nli_epochs=1, nli_learning_rate=1e-4)
+                       nli_epochs=1, nli_learning_rate=1e-4, attention_dropout=0.0)
     return Profile("local", embedded, embedded, True, max_length=256, stride=96,
-                   epochs=2, batch_size=16, learning_rate=1.5e-4)
+                   epochs=2, batch_size=16, learning_rate=1.5e-4, attention_dropout=0.0)
 
 
 PROFILE_NAMES = ("smoke", "local", "full")

@@ -199,13 +199,13 @@ def lora_config(model, r=8, alpha=16, dropout=0.1, targets=None):
                       target_modules=list(targets))
 
 
-def load_4bit(model_id_or_path, head="qa_outputs", model_class=None):
+def load_4bit(model_id_or_path, head="qa_outputs", model_class=None, **options):
     """Modèle chargé en 4 bits NF4 (QLoRA) par bitsandbytes, sa tête ``head`` restée en pleine précision.
 
     Double quantification (les constantes d'échelle sont quantifiées à leur tour) ; calculs en bf16 sur un
     GPU qui le gère, en fp16 sur les autres GPU, en fp32 sur CPU. La tête reste hors de la
     quantification : peft l'entraîne en entier (``modules_to_save``), ce qu'il ne sait pas faire d'une
-    couche 4 bits.
+    couche 4 bits. ``options`` va à ``from_pretrained`` (par exemple ``profile.model_options(...)``).
     """
     from transformers import AutoModelForQuestionAnswering, BitsAndBytesConfig
 
@@ -221,7 +221,7 @@ def load_4bit(model_id_or_path, head="qa_outputs", model_class=None):
             "(pip install bitsandbytes, version 0.47 ou plus pour le CPU), ou sautez la partie QLoRA.") from error
     model_class = model_class or AutoModelForQuestionAnswering
     return model_class.from_pretrained(model_id_or_path, quantization_config=config,
-                                       device_map={"": 0} if torch.cuda.is_available() else None)
+                                       device_map={"": 0} if torch.cuda.is_available() else None, **options)
 
 
 def model_memory(model):

@@ -46,7 +46,8 @@ def main(argv=None):
     # use_cpu sans GPU : plusieurs processus sur CPU communiquent alors par gloo (sinon chacun resterait seul)
     training = training_arguments(profile, output, max_steps=args.max_steps, eval_strategy="no",
                                   use_cpu=not torch.cuda.is_available())
-    trainer = Trainer(model=AutoModelForQuestionAnswering.from_pretrained(profile.qa_model), args=training,
+    model = AutoModelForQuestionAnswering.from_pretrained(profile.qa_model, **profile.model_options(profile.qa_model))
+    trainer = Trainer(model=model, args=training,
                       train_dataset=features, processing_class=tokenizer, data_collator=DataCollatorWithPadding(tokenizer))
     start = time.perf_counter()
     trainer.train(resume_from_checkpoint=last_checkpoint(output))

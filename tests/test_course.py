@@ -50,7 +50,7 @@ def test_report_reads_metrics_files(tmp_path):
     report(tmp_path, [("notebooks/01_a.ipynb", 30.0), ("notebooks/02_b.ipynb", 700.0)], "local")
     text = (tmp_path / "rapport.md").read_text(encoding="utf-8")
     assert "| après fine-tuning | 53,5 | 60,5 |" in text and "`train_seconds` : 331,2" in text
-    assert f"| leçons 01 et 02 | 12 min 10 s | {duration(BUDGETS[0][2])} | ✗ dépassé |" in text
+    assert f"| leçons 01, 02 et 02b | 12 min 10 s | {duration(BUDGETS[0][2])} | ✗ dépassé |" in text
     assert "| notebooks/02_b.ipynb | 11 min 40 s |" in text and "Versions : Python" in text
 
 

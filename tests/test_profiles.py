@@ -54,6 +54,18 @@ def test_smoke_is_small_and_local_trains_for_real():
     assert local.train_examples is None and local.max_steps == -1 and local.epochs >= 2
 
 
+def test_cpu_profiles_turn_attention_dropout_off_by_its_architecture_name(tmp_path):
+    from transformers import BertConfig, DistilBertConfig, GPT2Config
+
+    for config, name in [(BertConfig(), "attention_probs_dropout_prob"), (DistilBertConfig(), "attention_dropout")]:
+        config.save_pretrained(tmp_path / name)
+        assert get_profile("local").model_options(str(tmp_path / name)) == {name: 0.0}
+        assert get_profile("full").model_options(str(tmp_path / name)) == {}
+    GPT2Config().save_pretrained(tmp_path / "gpt2")
+    with pytest.raises(ValueError, match="pas de dropout de l'attention connu"):
+        get_profile("smoke").model_options(str(tmp_path / "gpt2"))
+
+
 def test_setup_notebook_sets_offline_and_reports_in_french(monkeypatch, capsys):
     for variable in OFFLINE_VARIABLES:
         monkeypatch.delenv(variable, raising=False)

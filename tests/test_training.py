@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 from transformers import BertConfig, BertForQuestionAnswering
 
@@ -54,6 +55,10 @@ def test_predict_logits_trims_padding(tiny_model, tokenizer, smoke):
     starts, ends = predict_logits(tiny_model, features, tokenizer, batch_size=4)
     assert [len(s) for s in starts] == [len(ids) for ids in features["input_ids"]]
     assert [len(e) for e in ends] == [len(s) for s in starts]
+    # Les lots sont triés par longueur : chaque fenêtre garde pourtant ses propres logits, à sa place
+    for k in (0, len(features) - 1):
+        seule, _ = predict_logits(tiny_model, features.select([k]), tokenizer)
+        assert np.allclose(seule[0], starts[k], atol=1e-4)
 
 
 def test_evaluate_squad_scores_every_example(tiny_model, tokenizer, smoke):
