@@ -1,4 +1,5 @@
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,17 @@ def tokenizer():
     from course_utils.profiles import embedded_model_path
 
     return AutoTokenizer.from_pretrained(embedded_model_path())
+
+
+@pytest.fixture(scope="session")
+def free_port():
+    """Donne à chaque appel un port TCP libre sur la boucle locale (le port par défaut d'un service peut être pris)."""
+    def pick():
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+    return pick
 
 
 @pytest.fixture(scope="session")

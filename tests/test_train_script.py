@@ -2,7 +2,6 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -10,13 +9,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_two_processes_train_and_evaluate(tmp_path):
+def test_two_processes_train_and_evaluate(tmp_path, free_port):
     """accelerate launch --multi_gpu sans GPU : deux processus sur CPU, communication par gloo."""
     env = {**os.environ, "COURSE_BUILD_DIR": str(tmp_path), "COURSE_FRESH_START": "1", "OMP_NUM_THREADS": "1",
            "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    with socket.socket() as free:  # un port libre : le 29500 par défaut peut être pris par un autre lancement
-        free.bind(("127.0.0.1", 0))
-        port = str(free.getsockname()[1])
+    port = str(free_port())  # le port 29500 par défaut peut être pris par un autre lancement
     command = [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", "2", "--main_process_port", port,
                "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no", str(ROOT / "scripts" / "train_qa.py"),
                "--profile", "smoke", "--output", str(tmp_path / "model"), "--max-steps", "3"]

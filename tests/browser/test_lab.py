@@ -10,7 +10,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -52,13 +51,6 @@ LAB_SETTINGS = {
 }
 
 
-def free_port():
-    """Un port TCP libre sur la boucle locale."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def serve(args, name, url, timeout=120):
     """Lance ``python -m <args>`` (journal dans build/browser/<name>.log), attend que ``url`` réponde."""
@@ -87,7 +79,7 @@ def serve(args, name, url, timeout=120):
 
 
 @pytest.fixture(scope="session")
-def lab(tmp_path_factory):
+def lab(tmp_path_factory, free_port):
     """URL de base et jeton d'un JupyterLab servant une copie de la leçon 02 (l'original reste sans sorties)."""
     shutil.rmtree(BUILD, ignore_errors=True)
     (BUILD / "notebooks").mkdir(parents=True)
@@ -174,7 +166,7 @@ def test_formulaire_repond_a_une_nouvelle_question(lecon):
     widget.screenshot(path=BUILD / "lecon02_nouvelle_question.png")
 
 
-def test_tensorboard_sert_les_courbes(lecon):
+def test_tensorboard_sert_les_courbes(lecon, free_port):
     """TensorBoard lit les journaux de la leçon 02 et sert les pertes d'entraînement et de validation."""
     logdir = BUILD / "checkpoints" / "qa-full" / "runs"
     assert list(logdir.glob("events.out.tfevents.*")), f"pas de journaux TensorBoard dans {logdir}"
